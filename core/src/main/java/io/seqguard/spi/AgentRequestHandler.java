@@ -1,0 +1,21 @@
+package io.seqguard.spi;
+
+/**
+ * The integrator's own processing of an accepted agent request. The engine calls it only after
+ * the sequence number was accepted and durably recorded; the number stays consumed whatever the
+ * handler does.
+ *
+ * <p>Called concurrently from request threads; implementations must be thread safe. Bind one
+ * with {@code OptionalBinder.newOptionalBinder(binder, AgentRequestHandler.class).setBinding()};
+ * without one, the default answers JSON with the canonical GUID and the sequence.
+ */
+public interface AgentRequestHandler {
+    /**
+     * Handles one accepted request.
+     *
+     * @param request never null
+     * @return the response to send, never null
+     * @throws Exception any failure; the transport answers 500 and logs it
+     */
+    AgentResponse handle(AgentRequest request) throws Exception;
+}
