@@ -1,0 +1,154 @@
+package io.seqguard.core.bootstrap;
+
+import static java.util.Objects.requireNonNull;
+
+import io.seqguard.spi.Plugin;
+import io.seqguard.spi.PluginKind;
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Every plugin start-up could choose from: those on the server's class path, those in
+ * {@code plugins/<name>/} folders (each with its own {@link PluginClassLoader}), and those an
+ * integrator named in code. Discovery only instantiates plugin classes, which do no work in their
+ * constructors; nothing is installed here.
+ */
+public final class PluginRegistry {
+    private final Map<String, Plugin> byKey = new LinkedHashMap<>();
+    private final List<PluginClassLoader> loaders = new ArrayList<>();
+    private final List<String> problems = new ArrayList<>();
+
+    /** Registers {@code plugin}; a second plugin with the same kind and id is a problem. */
+    public void add(Plugin plugin, String source) {
+        requireNonNull(plugin, "plugin");
+        String key = key(plugin.kind(), plugin.id());
+        Plugin existing = byKey.putIfAbsent(key, plugin);
+        if (existing != null && existing.getClass() != plugin.getClass()) {
+            problems.add("two " + kindName(plugin.kind()) + " plugins have the id '" + plugin.id() + "': "
+                    + existing.getClass().getName() + " and " + plugin.getClass().getName() + " (" + source + ")");
+        }
+    }
+
+    /** Adds every plugin that {@link ServiceLoader} finds through {@code loader}. */
+    public void discoverClassPath(ClassLoader loader) {
+        try {
+            for (Plugin plugin : ServiceLoader.load(Plugin.class, loader)) {
+                add(plugin, "class path");
+            }
+        } catch (ServiceConfigurationError e) {
+            problems.add("cannot load a plugin from the class path: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Gives every sub-folder of {@code pluginsDir} its own class loader over the jars in it and
+     * adds the plugins found there. A missing folder means no plugins.
+     */
+    public void discoverFolder(Path pluginsDir, ClassLoader server) {
+        if (!Files.isDirectory(pluginsDir)) {
+            return;
+        }
+        List<Path> folders;
+        try (Stream<Path> children = Files.list(pluginsDir)) {
+            folders = children.filter(Files::isDirectory).sorted().toList();
+        } catch (IOException e) {
+            problems.add("cannot list plugin folder " + pluginsDir + ": " + e.getMessage());
+            return;
+        }
+        for (Path folder : folders) {
+            List<URL> jars = new ArrayList<>();
+            try (Stream<Path> files = Files.list(folder)) {
+                for (Path jar : files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList()) {
+                    jars.add(jar.toUri().toURL());
+                }
+            } catch (IOException e) {
+                problems.add("cannot read plugin folder " + folder + ": " + e.getMessage());
+                continue;
+            }
+            if (jars.isEmpty()) {
+                continue;
+            }
+            PluginClassLoader loader = new PluginClassLoader(folder.getFileName().toString(), jars, server);
+            loaders.add(loader);
+            int found = 0;
+            try {
+                for (Plugin plugin : ServiceLoader.load(Plugin.class, loader)) {
+                    // The loader also sees the server's service files; keep only the folder's own plugins.
+                    if (plugin.getClass().getClassLoader() == loader) {
+                        add(plugin, folder.toString());
+                        found++;
+                    }
+                }
+            } catch (ServiceConfigurationError e) {
+                problems.add("cannot load the plugin in " + folder + ": " + e.getMessage());
+                continue;
+            }
+            if (found == 0) {
+                problems.add("plugin folder " + folder + " holds jars but no META-INF/services/" + Plugin.class.getName() + " entry");
+            }
+        }
+    }
+
+    /** The class loaders of the plugin folders, in folder order. */
+    public List<PluginClassLoader> folderLoaders() {
+        return List.copyOf(loaders);
+    }
+
+    /** Problems found during discovery (duplicate ids, unreadable folders). */
+    public List<String> problems() {
+        return List.copyOf(problems);
+    }
+
+    public Optional<Plugin> find(PluginKind kind, String id) {
+        return Optional.ofNullable(byKey.get(key(kind, id)));
+    }
+
+    /** The ids available for {@code kind}, sorted. */
+    public List<String> ids(PluginKind kind) {
+        return byKey.values().stream().filter(p -> p.kind() == kind).map(Plugin::id).sorted().collect(Collectors.toList());
+    }
+
+    public Collection<Plugin> all() {
+        return List.copyOf(byKey.values());
+    }
+
+    /** Closes the folder class loaders; call after the server stopped. */
+    void close() {
+        for (PluginClassLoader loader : loaders) {
+            try {
+                loader.close();
+            } catch (IOException e) {
+                // Nothing useful to do: the jars stay open until the JVM exits.
+            }
+        }
+    }
+
+    static String kindName(PluginKind kind) {
+        return kind.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static String key(PluginKind kind, String id) {
+        return kind + ":" + id;
+    }
+
+    static URL url(Path path) {
+        try {
+            return path.toUri().toURL();
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException(path.toString(), e);
+        }
+    }
+}
