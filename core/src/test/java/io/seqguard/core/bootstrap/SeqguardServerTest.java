@@ -1,0 +1,130 @@
+package io.seqguard.core.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.multibindings.Multibinder;
+import com.google.inject.multibindings.OptionalBinder;
+import io.seqguard.spi.AgentGuid;
+import io.seqguard.spi.AgentIdentity;
+import io.seqguard.spi.AgentRequest;
+import io.seqguard.spi.AgentRequestHandler;
+import io.seqguard.spi.AgentResponse;
+import io.seqguard.spi.CheckInOutcome.Status;
+import io.seqguard.spi.Managed;
+import io.seqguard.spi.Phase;
+import io.seqguard.spi.SequenceStore;
+import io.seqguard.spi.config.ConfigException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SeqguardServerTest {
+    @TempDir
+    Path home;
+
+    @BeforeEach
+    void clear() {
+        RecordingTransportPlugin.EVENTS.clear();
+    }
+
+    private SeqguardServer.Builder builder(boolean failingTransport) {
+        return SeqguardServer.builder()
+                .home(home)
+                .systemProperties(new Properties())
+                .config("seqguard.storage", "memory")
+                .config("seqguard.transports", List.of("recording"))
+                .config("seqguard.services", List.of())
+                .plugin(new RecordingTransportPlugin(failingTransport));
+    }
+
+    @Test
+    void bootsChecksInAndStopsCleanlyTwice() {
+        for (int run = 0; run < 2; run++) {
+            SeqguardServer server = builder(false).start();
+            AgentGuid guid = AgentGuid.of(UUID.randomUUID());
+            var transport = server.instance(RecordingTransportPlugin.RecordingTransport.class);
+
+            assertThat(transport.guard().checkIn(AgentRequest.of(AgentIdentity.of(guid), 1)).status()).isEqualTo(Status.ACCEPTED);
+            assertThat(transport.guard().checkIn(AgentRequest.of(AgentIdentity.of(guid), 1)).status()).isEqualTo(Status.STALE);
+            assertThat(server.instance(SequenceStore.class).agentInfo(guid, java.time.Instant.EPOCH)).isPresent();
+
+            server.stop();
+            server.stop();
+        }
+        assertThat(RecordingTransportPlugin.EVENTS).containsExactly("transport started", "transport stopped", "transport started",
+                "transport stopped");
+    }
+
+    @Test
+    void startsByPhaseAndStopsInReverseAlsoAfterAFailedStart() {
+        class Probe implements Managed {
+            private final Phase phase;
+
+            Probe(Phase phase) {
+                this.phase = phase;
+            }
+
+            @Override
+            public Phase phase() {
+                return phase;
+            }
+
+            @Override
+            public void start() {
+                RecordingTransportPlugin.EVENTS.add(phase + " started");
+            }
+
+            @Override
+            public void stop() {
+                RecordingTransportPlugin.EVENTS.add(phase + " stopped");
+            }
+        }
+        AbstractModule probes = new AbstractModule() {
+            @Override
+            protected void configure() {
+                Multibinder<Managed> managed = Multibinder.newSetBinder(binder(), Managed.class);
+                managed.addBinding().toInstance(new Probe(Phase.SERVICE));
+                managed.addBinding().toInstance(new Probe(Phase.STORAGE));
+            }
+        };
+
+        assertThatThrownBy(() -> builder(true).module(probes).start())
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("port in use");
+        assertThat(RecordingTransportPlugin.EVENTS).containsExactly("STORAGE started", "SERVICE started", "SERVICE stopped",
+                "STORAGE stopped");
+    }
+
+    @Test
+    void anIntegratorBindsItsOwnHandlerInCode() {
+        AgentRequestHandler handler = request -> AgentResponse.json("{\"mine\":" + request.sequence() + "}");
+        try (SeqguardServer server = builder(false)
+                .module(binder -> OptionalBinder.newOptionalBinder(binder, AgentRequestHandler.class).setBinding().toInstance(handler))
+                .start()) {
+            AgentResponse response = server.guard().checkIn(AgentRequest.of(AgentIdentity.of(AgentGuid.of(UUID.randomUUID())), 5))
+                    .response();
+            assertThat(new String(response.body(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("{\"mine\":5}");
+        }
+    }
+
+    @Test
+    void aMissingSelectionNamesTheAvailableIdsAndStartsNothing() {
+        assertThatThrownBy(() -> builder(false).config("seqguard.storage", "cassandra").config("seqguard.transports", List.of("carrier-pigeon"))
+                .start())
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.problems()).hasSize(2);
+                    assertThat(e.getMessage())
+                            .contains("1) seqguard.storage = \"cassandra\"")
+                            .contains("no storage plugin has this id; available: memory")
+                            .contains("2) seqguard.transports = \"carrier-pigeon\"")
+                            .contains("available: recording");
+                });
+        assertThat(RecordingTransportPlugin.EVENTS).isEmpty();
+    }
+}
