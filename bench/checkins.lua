@@ -1,0 +1,67 @@
+-- wrk script: agent check-ins for a fleet of agents.
+--
+-- Each wrk thread owns its own slice of agents and walks them round robin, one request per call
+-- of request(). With more agents per thread than connections per thread, an agent's next request
+-- is issued only after (agents per thread - 1) other requests, so no agent ever has two requests
+-- in flight and every accepted sequence number is fresh.
+--
+-- Environment: AGENTS (total, default 100000), MODE ("success": increasing numbers, the
+-- default; "errors": every request after an agent's first carries a stale number), BASE (first
+-- sequence number; default: milliseconds since the epoch, so a rerun against the same store still
+-- increases).
+
+local threads = {}
+local counter = 0
+
+function setup(thread)
+  thread:set("id", counter)
+  table.insert(threads, thread)
+  counter = counter + 1
+end
+
+function init(args)
+  local total = tonumber(os.getenv("AGENTS") or "100000")
+  local nthreads = tonumber(os.getenv("WRK_THREADS") or "1")
+  mode = os.getenv("MODE") or "success"
+  base = tonumber(os.getenv("BASE") or tostring(os.time() * 1000))
+  per_thread = math.floor(total / nthreads)
+  next_agent = 0
+  seq = {}
+  guids = {}
+  for i = 0, per_thread - 1 do
+    guids[i] = string.format("{%08X-0000-4000-8000-%012X}", id + 1, i)
+    seq[i] = base
+  end
+  wrk.method = "POST"
+  wrk.body = ""
+end
+
+function request()
+  local i = next_agent
+  next_agent = (next_agent + 1) % per_thread
+  local n
+  if mode == "errors" then
+    n = base
+  else
+    n = seq[i] + 1
+    seq[i] = n
+  end
+  return wrk.format("POST", "/agent/v1/requests", {
+    ["Agent-Guid"] = guids[i],
+    ["Agent-Sequence"] = tostring(n),
+    ["Agent-Node-Name"] = "bench-" .. i,
+    ["Content-Length"] = "0",
+  })
+end
+
+statuses = {}
+function response(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+
+function done(summary, latency, requests)
+  io.write(string.format("RESULT requests=%d rps=%.1f p50_ms=%.3f p99_ms=%.3f errors_connect=%d errors_read=%d errors_write=%d errors_status=%d errors_timeout=%d\n",
+    summary.requests, summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.status, summary.errors.timeout))
+end
