@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigException.BadValue;
 import com.typesafe.config.ConfigException.Missing;
 import com.typesafe.config.ConfigException.WrongType;
 import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.nio.file.Path;
@@ -279,7 +280,7 @@ public final class ConfigReader {
         String origin = "not set";
         if (root.hasPath(abs)) {
             ConfigValue v = root.getValue(abs);
-            value = v.valueType() == ConfigValueType.STRING ? "\"" + v.unwrapped() + "\"" : v.render();
+            value = v.valueType() == ConfigValueType.STRING ? "\"" + v.unwrapped() + "\"" : v.render(ConfigRenderOptions.concise());
             origin = describe(v.origin());
         }
         problems.add(new ConfigProblem(abs, origin, value, allowed));
