@@ -23,13 +23,16 @@ class ConfigProblemsTest {
             seqguard.sequence.window               | 4097           | seqguard.sequence.window                | 4097           | must be a whole number from 0 to 4096
             seqguard.sequence.window               | -1             | seqguard.sequence.window                | -1             | must be a whole number from 0 to 4096
             seqguard.sequence.window               | "wide"         | seqguard.sequence.window                | "wide"         | must be a whole number from 0 to 4096
+            seqguard.sequence.window               | 7.5            | seqguard.sequence.window                | 7.5            | must be a whole number from 0 to 4096
+            seqguard.sequence.window               | '"12x"'        | seqguard.sequence.window                | "12x"          | must be a whole number from 0 to 4096
+            seqguard.errors.table.max-per-hour     | 99999999999999999999 | seqguard.errors.table.max-per-hour | '"99999999999999999999"' | must be a whole number from 0 to 1000000
             seqguard.sequence.enforcement          | reject         | seqguard.sequence.enforcement           | "reject"       | must be one of enforce, audit
             seqguard.errors.table.max-per-hour     | -1             | seqguard.errors.table.max-per-hour      | -1             | must be a whole number from 0 to 1000000
             seqguard.errors.table.max-per-hour     | 1000001        | seqguard.errors.table.max-per-hour      | 1000001        | must be a whole number from 0 to 1000000
             seqguard.errors.table.max-per-hour     | many           | seqguard.errors.table.max-per-hour      | "many"         | must be a whole number from 0 to 1000000
             seqguard.errors.table.history-days     | 0              | seqguard.errors.table.history-days      | 0              | must be a whole number from 1 to 3650
             seqguard.errors.table.history-days     | 3651           | seqguard.errors.table.history-days      | 3651           | must be a whole number from 1 to 3650
-            seqguard.purge.interval                | 30s            | seqguard.purge.interval                 | "30s"          | must be a duration
+            seqguard.purge.interval                | 30s            | seqguard.purge.interval                 | "30s"          | must be a duration (e.g. 500ms, 30s, 24h) from 1m to 365d
             seqguard.purge.interval                | 366d           | seqguard.purge.interval                 | "366d"         | must be a duration
             seqguard.purge.interval                | soon           | seqguard.purge.interval                 | "soon"         | must be a duration
             seqguard.storage                       | My_Store       | seqguard.storage                        | "My_Store"     | must be a plugin id
