@@ -106,6 +106,42 @@ class UnknownKeysTest {
     }
 
     @Test
+    void scalarWhereASectionBelongsStillLetsRecordsReadAndReport() {
+        TestHome home = new TestHome(dir);
+        home.applicationConf("seqguard.purge = daily\nseqguard.sequence = 5");
+        assertThat(home.readAll().problems()).extracting(ConfigProblem::key).contains("seqguard.purge", "seqguard.sequence");
+    }
+
+    @Test
+    void scalarRoot() {
+        TestHome home = new TestHome(dir);
+        home.applicationConf("seqguard = 5");
+        assertThat(home.readAll().problems()).extracting(ConfigProblem::key).contains("seqguard");
+    }
+
+    @Test
+    void pluginJarReferenceIsNamedByJarAndLine() throws Exception {
+        Path jar = dir.resolve("plugins/audit-log/audit-log-1.0.jar");
+        java.nio.file.Files.createDirectories(jar.getParent());
+        try (var out = new java.util.jar.JarOutputStream(java.nio.file.Files.newOutputStream(jar))) {
+            out.putNextEntry(new java.util.jar.JarEntry("reference.conf"));
+            out.write("# audit log plugin\nseqguard.audit-log {\n  url = null\n}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        TestHome home = new TestHome(dir);
+        LoadedConfig loaded;
+        try (var loader = new java.net.URLClassLoader(new java.net.URL[] {jar.toUri().toURL()}, UnknownKeysTest.class.getClassLoader())) {
+            home.applicationConf("seqguard.audit-log.url = \"syslog://x\"\nseqguard.audit-log.uri = 1");
+            loaded = ConfigLoader.load(home.sources().referenceLoaders(List.of(UnknownKeysTest.class.getClassLoader(), loader)).build());
+        }
+        assertThat(loaded.problems()).extracting(ConfigProblem::key).containsExactly("seqguard.audit-log.uri");
+        assertThat(loaded.problems().get(0).problem()).contains("did you mean seqguard.audit-log.url?");
+        assertThat(io.seqguard.spi.config.ConfigReader.describe(loaded.reference().getValue("seqguard.sequence.window").origin()))
+                .matches(".*reference.conf: \\d+");
+        String rendered = ConfigRenderer.render(loaded.reference(), "seqguard.audit-log");
+        assertThat(rendered).contains("# audit-log-1.0.jar!/reference.conf: 3");
+    }
+
+    @Test
     void suggestionNeedsToBeClose() {
         List<String> known = List.of("seqguard.sequence.window", "seqguard.sequence.enforcement", "seqguard.storage");
         assertThat(UnknownKeys.suggest("seqguard.sequence.windw", known)).contains("seqguard.sequence.window");
