@@ -61,7 +61,7 @@ class SequenceEngineTest {
     private SequenceEngine engine(SequencePolicy policy, RequestAuthenticator authenticator, ErrorSink... extraSinks) {
         Set<ErrorSink> sinks = new LinkedHashSet<>(List.of(extraSinks));
         sinks.add(recording);
-        sinks.add(new TableSink(store, new ErrorTableConfig(3, 7, List.of("table")), metrics));
+        sinks.add(new TableSink(store, new ErrorTableConfig(3, List.of("table"), 7), metrics));
         return new SequenceEngine(store, sinks, handler, authenticator, policy, Clock.fixed(T0, ZoneOffset.UTC), metrics);
     }
 
@@ -144,7 +144,7 @@ class SequenceEngineTest {
                 return super.recordError(error, maxPerHour);
             }
         };
-        TableSink sink = new TableSink(counting, new ErrorTableConfig(3, 7, List.of("table")), metrics);
+        TableSink sink = new TableSink(counting, new ErrorTableConfig(3, List.of("table"), 7), metrics);
         AgentIdentity agent = AgentIdentity.of(AgentGuid.of(UUID.randomUUID()));
         for (int i = 0; i < 10; i++) {
             sink.accept(new SequenceError(agent, T0, i, 100, true));
@@ -160,7 +160,7 @@ class SequenceEngineTest {
 
     @Test
     void zeroDisablesTheTable() {
-        TableSink sink = new TableSink(store, new ErrorTableConfig(0, 7, List.of("table")), metrics);
+        TableSink sink = new TableSink(store, new ErrorTableConfig(0, List.of("table"), 7), metrics);
         sink.accept(new SequenceError(AgentIdentity.of(AgentGuid.of(UUID.randomUUID())), T0, 1, 2, true));
         assertThat(store.findErrors(ErrorQuery.latest(10))).isEmpty();
     }
