@@ -50,6 +50,7 @@ public final class JettyTransport implements Transport {
     private final Clock clock;
 
     private Server server;
+    private HttpConfiguration http;
     private JvmGcMetrics gcMetrics;
     private volatile List<URI> endpoints = List.of();
 
@@ -75,7 +76,7 @@ public final class JettyTransport implements Transport {
         QueuedThreadPool threads = new QueuedThreadPool(config.maxThreads(), config.minThreads());
         threads.setName("seqguard-http");
         Server jetty = new Server(threads);
-        HttpConfiguration http = new HttpConfiguration();
+        http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         ServerConnector agent = connector(jetty, http, ListenerRouter.AGENT, config.agentHost(), config.agentPort());
@@ -139,7 +140,7 @@ public final class JettyTransport implements Transport {
         if (server == null) {
             throw new IllegalStateException("not started");
         }
-        LocalConnector local = new LocalConnector(server);
+        LocalConnector local = new LocalConnector(server, new HttpConnectionFactory(http));
         local.setName(listener);
         server.addConnector(local);
         local.start();
