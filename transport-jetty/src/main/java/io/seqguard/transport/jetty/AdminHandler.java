@@ -29,6 +29,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.URIUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -196,7 +197,14 @@ final class AdminHandler extends Handler.Abstract {
         Probes.send(response, callback, 200, PROMETHEUS, metrics.scrape().getBytes(StandardCharsets.UTF_8));
     }
 
-    private static AgentGuid guid(String text) {
+    // Jetty hands over the path still percent-encoded, and a GUID's braces must be encoded in a URL.
+    private static AgentGuid guid(String segment) {
+        String text;
+        try {
+            text = URIUtil.decodePath(segment);
+        } catch (RuntimeException e) {
+            throw new InvalidValueException("guid", "is not a valid percent-encoded path segment");
+        }
         return AgentGuid.parse("guid", text);
     }
 
