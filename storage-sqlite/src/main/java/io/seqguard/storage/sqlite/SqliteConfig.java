@@ -1,0 +1,93 @@
+package io.seqguard.storage.sqlite;
+
+import static java.util.Objects.requireNonNull;
+
+import io.seqguard.spi.config.ConfigReader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * The embedded store's settings, namespace {@code seqguard.sqlite}; every key is explained in this
+ * module's {@code reference.conf}. Immutable and thread safe.
+ *
+ * @param path the database file, absolute
+ * @param synchronous {@code PRAGMA synchronous} of the write connection
+ * @param busyTimeout how long a connection waits for a lock held by another connection or process
+ * @param maxGroupSize the most requests applied in one transaction (group commit)
+ * @param commitTimeout how long a caller waits for its group to commit before it gets a transient failure
+ * @param agentCacheSize the most agents' states the writer keeps in memory
+ * @param pageCacheBytes SQLite's page cache per connection, in bytes (native memory, not heap)
+ * @param readConnections connections used by queries, apart from the single writer
+ */
+public record SqliteConfig(
+        Path path,
+        SynchronousMode synchronous,
+        Duration busyTimeout,
+        int maxGroupSize,
+        Duration commitTimeout,
+        int agentCacheSize,
+        long pageCacheBytes,
+        int readConnections) {
+    /** The namespace this record reads. */
+    public static final String NAMESPACE = "seqguard.sqlite";
+
+    public SqliteConfig {
+        requireNonNull(path, "path");
+        requireNonNull(synchronous, "synchronous");
+        requireNonNull(busyTimeout, "busyTimeout");
+        requireNonNull(commitTimeout, "commitTimeout");
+        if (maxGroupSize < 1 || agentCacheSize < 0 || pageCacheBytes < 0 || readConnections < 1) {
+            throw new IllegalArgumentException("invalid SQLite settings");
+        }
+    }
+
+    /** The defaults of {@code reference.conf} with another file; for tests and embedding. */
+    public static SqliteConfig defaults(Path path) {
+        return new SqliteConfig(path.toAbsolutePath().normalize(), SynchronousMode.FULL, Duration.ofSeconds(5), 1024,
+                Duration.ofSeconds(30), 100_000, 16L << 20, 2);
+    }
+
+    /** The same settings with another file. */
+    public SqliteConfig withPath(Path other) {
+        return new SqliteConfig(other.toAbsolutePath().normalize(), synchronous, busyTimeout, maxGroupSize, commitTimeout,
+                agentCacheSize, pageCacheBytes, readConnections);
+    }
+
+    /** The same settings with another synchronous mode. */
+    public SqliteConfig withSynchronous(SynchronousMode mode) {
+        return new SqliteConfig(path, mode, busyTimeout, maxGroupSize, commitTimeout, agentCacheSize, pageCacheBytes, readConnections);
+    }
+
+    /**
+     * Reads {@value #NAMESPACE}; problems are collected by {@code root}, and placeholders returned.
+     *
+     * @param root a reader positioned at the configuration's root
+     */
+    public static SqliteConfig read(ConfigReader root) {
+        ConfigReader c = root.at(NAMESPACE);
+        Path path = c.path("path");
+        SynchronousMode synchronous = synchronous(c);
+        Duration busyTimeout = c.duration("busy-timeout", Duration.ZERO, Duration.ofMinutes(10));
+        int maxGroupSize = c.intBetween("max-group-size", 1, 100_000);
+        Duration commitTimeout = c.duration("commit-timeout", Duration.ofMillis(100), Duration.ofHours(1));
+        int agentCacheSize = c.intBetween("agent-cache-size", 0, 100_000_000);
+        long pageCache = c.bytes("page-cache", 0, 1L << 40);
+        int readConnections = c.intBetween("read-connections", 1, 64);
+        return new SqliteConfig(path, synchronous, busyTimeout, maxGroupSize, commitTimeout, agentCacheSize, pageCache, readConnections);
+    }
+
+    // Accepts the SQLite spelling in any case (FULL, full), unlike ConfigReader.oneOf.
+    private static SynchronousMode synchronous(ConfigReader c) {
+        String value = c.string("synchronous");
+        for (SynchronousMode mode : SynchronousMode.values()) {
+            if (mode.name().equals(value.toUpperCase(Locale.ROOT))) {
+                return mode;
+            }
+        }
+        if (c.config().hasPath(c.absolute("synchronous"))) {
+            c.problem("synchronous", "must be one of off, normal, full, extra");
+        }
+        return SynchronousMode.FULL;
+    }
+}

@@ -1,0 +1,234 @@
+package io.seqguard.storage.sqlite;
+
+import static java.util.Objects.requireNonNull;
+
+import io.seqguard.spi.AgentGuid;
+import io.seqguard.spi.AgentIdentity;
+import io.seqguard.spi.AgentInfo;
+import io.seqguard.spi.CheckResult;
+import io.seqguard.spi.ErrorQuery;
+import io.seqguard.spi.ErrorRow;
+import io.seqguard.spi.Managed;
+import io.seqguard.spi.Phase;
+import io.seqguard.spi.SequenceError;
+import io.seqguard.spi.SequencePolicy;
+import io.seqguard.spi.SequenceStore;
+import io.seqguard.spi.StorageException;
+import io.seqguard.spi.StorageException.Kind;
+import io.seqguard.spi.Suspect;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded default store: one SQLite file in WAL mode, claimed by this process.
+ *
+ * <p>All changes (check-ins, error rows, resets, purges) go through one {@link GroupCommitWriter}
+ * thread that commits them in groups; a caller returns only after its group committed, so every
+ * acceptance is durable (with {@code synchronous = full}, also across power loss) and one sync
+ * serves all concurrent callers. Queries run on separate connections and see committed data.
+ * Agents' states are read from the file on demand and kept in a bounded cache, so start-up does
+ * not depend on the number of registered agents.
+ *
+ * <p>Thread safe: every {@link SequenceStore} method may be called concurrently after
+ * {@link #start()}. Failures are {@link StorageException}s that name the file; a failed group
+ * acknowledges none of its requests. {@link #stop()} is idempotent.
+ */
+public final class SqliteSequenceStore implements SequenceStore, Managed {
+    private static final Logger log = LoggerFactory.getLogger(SqliteSequenceStore.class);
+
+    private final SqliteConfig config;
+    private final Object lifecycle = new Object();
+    private volatile GroupCommitWriter writer;
+    private volatile SqliteReads reads;
+    private SqliteDatabase database;
+    private Thread writerThread;
+    private boolean started;
+
+    @Inject
+    public SqliteSequenceStore(SqliteConfig config) {
+        this.config = requireNonNull(config, "config");
+    }
+
+    @Override
+    public Phase phase() {
+        return Phase.STORAGE;
+    }
+
+    /**
+     * Claims the file, migrates its schema and starts the writer.
+     *
+     * @throws StorageException naming the file when it cannot be created, written or claimed,
+     *     another process holds it, or its schema cannot be migrated
+     * @throws IllegalStateException when called a second time
+     */
+    @Override
+    public void start() {
+        synchronized (lifecycle) {
+            if (started) {
+                throw new IllegalStateException("SQLite store " + config.path() + " was already started");
+            }
+            started = true;
+            long begin = System.nanoTime();
+            SqliteDatabase db = new SqliteDatabase(config);
+            db.open();
+            database = db;
+            Connection writerConnection = null;
+            try {
+                writerConnection = db.connect(false);
+                GroupCommitWriter w = new GroupCommitWriter(config, writerConnection);
+                reads = new SqliteReads(db, config);
+                Thread thread = new Thread(w, "seqguard-sqlite-writer");
+                thread.setDaemon(true);
+                thread.start();
+                writer = w;
+                writerThread = thread;
+            } catch (SQLException | RuntimeException e) {
+                closeQuietly(writerConnection);
+                release();
+                throw e instanceof SQLException sql ? SqliteErrors.translate(config.path(), "start", sql) : (RuntimeException) e;
+            }
+            log.info("SQLite store {} ready (synchronous={}) in {} ms", config.path(), config.synchronous(),
+                    (System.nanoTime() - begin) / 1_000_000);
+        }
+    }
+
+    /** Lets queued requests commit, then closes the file and releases the claim. Idempotent. */
+    @Override
+    public void stop() {
+        synchronized (lifecycle) {
+            GroupCommitWriter w = writer;
+            if (w != null) {
+                w.stop();
+                try {
+                    writerThread.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    log.warn("interrupted while waiting for the writer of {} to finish", config.path());
+                }
+            }
+            writer = null;
+            writerThread = null;
+            release();
+        }
+    }
+
+    private void release() {
+        SqliteReads r = reads;
+        reads = null;
+        if (r != null) {
+            r.close();
+        }
+        if (database != null) {
+            database.close();
+            database = null;
+        }
+    }
+
+    @Override
+    public CheckResult checkAndAdvance(AgentIdentity agent, long received, SequencePolicy policy, Instant now) {
+        requireNonNull(agent, "agent");
+        requireNonNull(policy, "policy");
+        requireNonNull(now, "now");
+        if (received < 0) {
+            throw new IllegalArgumentException("sequence number must not be negative: " + received);
+        }
+        return (CheckResult) submit(new WriteRequest.CheckIn(agent, received, policy.window(), now));
+    }
+
+    @Override
+    public boolean reset(AgentGuid guid) {
+        requireNonNull(guid, "guid");
+        return (Boolean) submit(new WriteRequest.Reset(guid));
+    }
+
+    @Override
+    public Optional<AgentInfo> agentInfo(AgentGuid guid, Instant errorsSince) {
+        requireNonNull(guid, "guid");
+        requireNonNull(errorsSince, "errorsSince");
+        return reads().agentInfo(guid, errorsSince);
+    }
+
+    @Override
+    public boolean recordError(SequenceError error, int maxPerHour) {
+        requireNonNull(error, "error");
+        if (maxPerHour < 0) {
+            throw new IllegalArgumentException("maxPerHour must not be negative: " + maxPerHour);
+        }
+        if (maxPerHour == 0) {
+            return false;
+        }
+        // A full hour stays full: drop without queueing, reading or writing anything.
+        HourTally tally = writer().tally();
+        if (tally != null && tally.count() >= maxPerHour && tally.hour() == HourTally.hourOf(error.time())) {
+            return false;
+        }
+        return (Boolean) submit(new WriteRequest.RecordError(error, maxPerHour));
+    }
+
+    @Override
+    public long purgeErrorsBefore(Instant cutoff) {
+        requireNonNull(cutoff, "cutoff");
+        return (Long) submit(new WriteRequest.Purge(cutoff));
+    }
+
+    @Override
+    public List<ErrorRow> findErrors(ErrorQuery query) {
+        requireNonNull(query, "query");
+        return reads().findErrors(query);
+    }
+
+    @Override
+    public List<Suspect> findSuspects(Instant since, int limit) {
+        requireNonNull(since, "since");
+        return reads().findSuspects(since, limit);
+    }
+
+    @Override
+    public boolean isReachable() {
+        SqliteReads r = reads;
+        GroupCommitWriter w = writer;
+        return r != null && w != null && r.ping();
+    }
+
+    /** The settings this store runs with. */
+    public SqliteConfig config() {
+        return config;
+    }
+
+    private Object submit(WriteRequest request) {
+        writer().submit(request);
+        return request.await(config.commitTimeout(), config.path().toString());
+    }
+
+    private GroupCommitWriter writer() {
+        GroupCommitWriter w = writer;
+        if (w == null) {
+            throw new StorageException(Kind.TRANSIENT, "SQLite store " + config.path() + " is not running");
+        }
+        return w;
+    }
+
+    private SqliteReads reads() {
+        SqliteReads r = reads;
+        if (r == null) {
+            throw new StorageException(Kind.TRANSIENT, "SQLite store " + config.path() + " is not running");
+        }
+        return r;
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // the start failed already; that failure is the one reported
+            }
+        }
+    }
+}
