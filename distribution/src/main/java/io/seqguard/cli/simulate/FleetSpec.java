@@ -26,7 +26,7 @@ public record FleetSpec(int honest, int clonedImages, int clonesPerImage, int sn
         if (requestsPerGuid < MIN_REQUESTS) {
             throw new IllegalArgumentException("each GUID needs at least " + MIN_REQUESTS + " requests, not " + requestsPerGuid);
         }
-        if (guids() == 0) {
+        if (honest + clonedImages + snapshotRestores + frozenMachines == 0) {
             throw new IllegalArgumentException("the fleet is empty");
         }
     }

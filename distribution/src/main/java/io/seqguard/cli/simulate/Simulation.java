@@ -114,6 +114,12 @@ public final class Simulation {
             }
             if (interval > 0) {
                 long slot = nextSlot.getAndAdd(interval);
+                if (slot - deadline > 0) {
+                    // This request's turn would come after the deadline: the run is over.
+                    queue.add(guid);
+                    timedOut = true;
+                    return;
+                }
                 long wait = slot - System.nanoTime();
                 if (wait > 0) {
                     TimeUnit.NANOSECONDS.sleep(wait);
