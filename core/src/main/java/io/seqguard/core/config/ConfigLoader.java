@@ -121,7 +121,7 @@ public final class ConfigLoader {
         int bang = url.lastIndexOf("!/");
         if (url.startsWith("jar:") && bang > 0) {
             String jar = url.substring(0, bang);
-            return options.setOriginDescription(jar.substring(jar.lastIndexOf('/') + 1) + url.substring(bang + 1));
+            return options.setOriginDescription(jar.substring(jar.lastIndexOf('/') + 1) + url.substring(bang));
         }
         return options;
     }

@@ -25,10 +25,16 @@ final class PluginIds {
     /** One id; a bad one is reported and returned as read. */
     static String id(ConfigReader reader, String key) {
         String value = reader.string(key);
-        if (reader.config().hasPath(reader.absolute(key)) && !ID.matcher(value).matches()) {
+        String absolute = reader.absolute(key);
+        if (reader.config().hasPath(absolute) && scalar(reader.config().getValue(absolute)) && !ID.matcher(value).matches()) {
             reader.problem(key, RULE);
         }
         return value;
+    }
+
+    /** Lists and objects are not read as strings at all; {@link ConfigReader#string} reported them. */
+    private static boolean scalar(ConfigValue value) {
+        return value.valueType() != ConfigValueType.LIST && value.valueType() != ConfigValueType.OBJECT;
     }
 
     /** A list of distinct ids; bad and repeated elements are reported and left out. */

@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigException.BadValue;
 import com.typesafe.config.ConfigException.Missing;
 import com.typesafe.config.ConfigException.WrongType;
 import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.nio.file.Path;
@@ -115,7 +116,13 @@ public final class ConfigReader {
         String abs = absolute(key);
         String allowed = "must be a whole number from " + min + " to " + max;
         try {
-            long value = root.getLong(abs);
+            // getLong would truncate 7.5 to 7 and clamp huge numbers; only integers are whole.
+            Number number = root.getNumber(abs);
+            if (!(number instanceof Integer || number instanceof Long)) {
+                bad(abs, allowed);
+                return min;
+            }
+            long value = number.longValue();
             if (value < min || value > max) {
                 bad(abs, allowed);
                 return min;
@@ -132,7 +139,7 @@ public final class ConfigReader {
     /** A HOCON duration ({@code 24h}, {@code 500ms}) in {@code [min, max]}. */
     public Duration duration(String key, Duration min, Duration max) {
         String abs = absolute(key);
-        String allowed = "must be a duration (e.g. 500ms, 30s, 24h) from " + min + " to " + max;
+        String allowed = "must be a duration (e.g. 500ms, 30s, 24h) from " + hocon(min) + " to " + hocon(max);
         try {
             Duration value = root.getDuration(abs);
             if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
@@ -279,10 +286,28 @@ public final class ConfigReader {
         String origin = "not set";
         if (root.hasPath(abs)) {
             ConfigValue v = root.getValue(abs);
-            value = v.valueType() == ConfigValueType.STRING ? "\"" + v.unwrapped() + "\"" : v.render();
+            value = v.valueType() == ConfigValueType.STRING ? "\"" + v.unwrapped() + "\"" : v.render(ConfigRenderOptions.concise());
             origin = describe(v.origin());
         }
         problems.add(new ConfigProblem(abs, origin, value, allowed));
+    }
+
+    /** A duration the way an operator writes it in HOCON: {@code 1m}, {@code 365d}, {@code 1500ms}. */
+    private static String hocon(Duration duration) {
+        long nanos;
+        try {
+            nanos = duration.toNanos();
+        } catch (ArithmeticException e) {
+            return duration.toDays() + "d";
+        }
+        long[] units = {86_400_000_000_000L, 3_600_000_000_000L, 60_000_000_000L, 1_000_000_000L, 1_000_000L, 1_000L};
+        String[] names = {"d", "h", "m", "s", "ms", "us"};
+        for (int i = 0; i < units.length; i++) {
+            if (nanos % units[i] == 0) {
+                return nanos / units[i] + names[i];
+            }
+        }
+        return nanos + "ns";
     }
 
     private static String kebab(Enum<?> constant) {
