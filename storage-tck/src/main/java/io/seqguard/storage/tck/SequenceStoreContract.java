@@ -31,6 +31,13 @@ public abstract class SequenceStoreContract implements
         StrictCheckContract,
         WindowCheckContract,
         ConcurrencyContract,
+        ResetContract,
+        AgentInfoContract,
+        ErrorRowContract,
+        HourlyCapContract,
+        PurgeContract,
+        ErrorQueryContract,
+        SuspectsContract,
         CapabilityContract {
     private SequenceStore store;
 
