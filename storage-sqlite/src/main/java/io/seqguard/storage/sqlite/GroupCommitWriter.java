@@ -144,7 +144,7 @@ final class GroupCommitWriter implements Runnable {
         } catch (SQLException | RuntimeException e) {
             rollback();
             StorageException failure = e instanceof SQLException sql
-                    ? SqliteErrors.translate(config.path(), "commit of " + group.size() + " requests", sql)
+                    ? SqliteErrors.translate(config.path(), "a group of " + group.size() + " requests", sql)
                     : new StorageException(Kind.INTERNAL, "SQLite store " + config.path() + ": " + e, e);
             log.warn("{}; none of them is acknowledged", failure.getMessage());
             for (WriteRequest request : group) {
