@@ -1,0 +1,85 @@
+package io.seqguard.storage.tck;
+
+import static io.seqguard.storage.tck.Capability.ERROR_QUERY;
+import static io.seqguard.storage.tck.Capability.ERROR_TABLE;
+import static io.seqguard.storage.tck.Capability.PURGE;
+import static io.seqguard.storage.tck.TestAgents.guid;
+import static io.seqguard.storage.tck.TestErrors.error;
+import static io.seqguard.storage.tck.TestTimes.hour;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.seqguard.spi.CheckResult;
+import io.seqguard.spi.ErrorQuery;
+import io.seqguard.spi.ErrorRow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Purging old error rows (SPEC §4.2): strictly older than the cutoff, counted once. */
+public interface PurgeContract extends StoreFixture {
+    @Test
+    default void purgeDeletesRowsStrictlyBeforeTheCutoffAndReturnsTheCount() {
+        if (!supports(ERROR_TABLE, PURGE, ERROR_QUERY)) {
+            return;
+        }
+        Instant cutoff = hour(72);
+        List<Instant> times = List.of(
+                cutoff.minus(Duration.ofDays(1)),
+                cutoff.minusMillis(1),
+                cutoff,
+                cutoff.plusMillis(1),
+                cutoff.plus(Duration.ofDays(1)));
+        times.forEach(time -> store().recordError(error(guid(1), time), 100));
+
+        assertThat(store().purgeErrorsBefore(cutoff)).isEqualTo(2);
+
+        assertThat(store().findErrors(ErrorQuery.latest(10))).extracting(row -> row.error().time())
+                .containsExactly(cutoff.plus(Duration.ofDays(1)), cutoff.plusMillis(1), cutoff);
+        assertThat(store().purgeErrorsBefore(cutoff)).as("a second purge").isZero();
+    }
+
+    @Test
+    default void purgeOfAnEmptyTableReturnsZero() {
+        if (!supports(PURGE)) {
+            return;
+        }
+        assertThat(store().purgeErrorsBefore(hour(1))).isZero();
+    }
+
+    @Test
+    default void purgeLeavesAgentsAlone() {
+        if (!supports(ERROR_TABLE, PURGE)) {
+            return;
+        }
+        check(guid(1), 100);
+        store().recordError(error(guid(1), hour(1)), 100);
+
+        assertThat(store().purgeErrorsBefore(hour(2))).isEqualTo(1);
+
+        assertThat(check(guid(1), 100)).isEqualTo(CheckResult.stale(100));
+    }
+
+    @Test
+    default void concurrentPurgesCountEachRowOnce() {
+        if (!supports(ERROR_TABLE, PURGE, ERROR_QUERY)) {
+            return;
+        }
+        int old = 200;
+        for (int i = 0; i < old; i++) {
+            store().recordError(error(guid(i % 7), hour(i % 5).plusMillis(i)), 1_000);
+        }
+        for (int i = 0; i < 20; i++) {
+            store().recordError(error(guid(1), hour(10).plusSeconds(i)), 1_000);
+        }
+
+        List<Long> deleted;
+        try (Race race = new Race(4)) {
+            deleted = race.run(i -> store().purgeErrorsBefore(hour(10)));
+        }
+
+        assertThat(deleted.stream().mapToLong(Long::longValue).sum()).isEqualTo(old);
+        assertThat(store().findErrors(ErrorQuery.latest(1_000))).hasSize(20)
+                .map(ErrorRow::error).allMatch(error -> !error.time().isBefore(hour(10)));
+    }
+}
