@@ -103,6 +103,17 @@ final class TestDatabase implements AutoCloseable {
         }
     }
 
+    /** Empties the store's tables (they exist once a store has started on this database). */
+    void emptyTables() throws SQLException {
+        if (server == Server.POSTGRESQL) {
+            execute("TRUNCATE seqguard_agents, EPOAgentSequenceErrorLog, seqguard_error_hours RESTART IDENTITY");
+        } else {
+            for (String table : new String[] {"seqguard_agents", "EPOAgentSequenceErrorLog", "seqguard_error_hours"}) {
+                execute("TRUNCATE TABLE " + table);
+            }
+        }
+    }
+
     @Override
     public void close() throws SQLException {
         try (Connection c = admin(server); Statement s = c.createStatement()) {
