@@ -91,7 +91,8 @@ public record JdbcConfig(
             c.problem("properties", "must be an object of driver properties, e.g. { sslmode = require }");
             return out;
         }
-        for (Map.Entry<String, ConfigValue> e : root.getConfig(abs).entrySet()) {
+        // The object's own entries, not Config.entrySet(), which would flatten nested objects.
+        for (Map.Entry<String, ConfigValue> e : root.getObject(abs).entrySet()) {
             ConfigValue v = e.getValue();
             if (v.valueType() == ConfigValueType.OBJECT || v.valueType() == ConfigValueType.LIST) {
                 c.problem("properties." + e.getKey(), "must be a plain value (string, number or boolean)");
