@@ -1,0 +1,231 @@
+package io.seqguard.transport.jetty;
+
+import static java.util.Objects.requireNonNull;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.seqguard.core.engine.ErrorPurge;
+import io.seqguard.spi.AgentGuid;
+import io.seqguard.spi.AgentInfo;
+import io.seqguard.spi.ErrorQuery;
+import io.seqguard.spi.ErrorRow;
+import io.seqguard.spi.InvalidValueException;
+import io.seqguard.spi.IpAddress;
+import io.seqguard.spi.SequenceStore;
+import io.seqguard.spi.StorageException;
+import io.seqguard.spi.Suspect;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.PreEncodedHttpField;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.URIUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin listener (SPEC §8): the {@code /admin/v1} calls behind the bearer token, {@code /metrics}
+ * in Prometheus text format, and the probes. Every {@code /admin/} path needs the token before
+ * anything else is revealed, even whether the path exists.
+ *
+ * <p>Thread safe. Store calls block the pool thread, which is fine on this low-traffic listener.
+ */
+final class AdminHandler extends Handler.Abstract {
+    static final String PREFIX = "/admin/";
+    static final String ERRORS = "/admin/v1/sequence-errors";
+    static final String AGENTS = "/admin/v1/agents/";
+    static final String SUSPECTS = "/admin/v1/suspects";
+    static final String PURGE = "/admin/v1/purge";
+    static final String METRICS = "/metrics";
+    static final String RESET_SUFFIX = "/reset";
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminHandler.class);
+    private static final HttpField CHALLENGE = new PreEncodedHttpField(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"seqguard-admin\"");
+    private static final HttpField INVALID_TOKEN = new PreEncodedHttpField(HttpHeader.WWW_AUTHENTICATE,
+            "Bearer realm=\"seqguard-admin\", error=\"invalid_token\"");
+    private static final HttpField ALLOW_POST = new PreEncodedHttpField(HttpHeader.ALLOW, "POST");
+    private static final HttpField CSV = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "text/csv; charset=utf-8; header=present");
+    private static final HttpField PROMETHEUS = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+    private static final Set<String> ERROR_PARAMETERS = Set.of("agentGuid", "since", "until", "limit");
+    private static final Set<String> SUSPECT_PARAMETERS = Set.of("hours", "limit");
+    private static final Duration RECENT = Duration.ofHours(24);
+    private static final int MAX_HOURS = 24 * 366;
+
+    private final SequenceStore store;
+    private final ErrorPurge purge;
+    private final PrometheusMeterRegistry metrics;
+    private final AdminToken token;
+    private final boolean metricsRequireToken;
+    private final Probes probes;
+    private final ClientAddresses addresses;
+    private final Clock clock;
+    private final AdminJson json = new AdminJson();
+
+    AdminHandler(SequenceStore store, ErrorPurge purge, PrometheusMeterRegistry metrics, AdminToken token, boolean metricsRequireToken,
+            Probes probes, ClientAddresses addresses, Clock clock) {
+        this.store = requireNonNull(store, "store");
+        this.purge = requireNonNull(purge, "purge");
+        this.metrics = requireNonNull(metrics, "metrics");
+        this.token = requireNonNull(token, "token");
+        this.metricsRequireToken = metricsRequireToken;
+        this.probes = requireNonNull(probes, "probes");
+        this.addresses = requireNonNull(addresses, "addresses");
+        this.clock = requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = Request.getPathInContext(request);
+        if (probes.handle(path, request, response, callback)) {
+            return true;
+        }
+        boolean admin = path.startsWith(PREFIX);
+        boolean scrape = METRICS.equals(path);
+        if (!admin && !scrape) {
+            Probes.notFound(path, response, callback);
+            return true;
+        }
+        if ((admin || metricsRequireToken) && !authorized(request, response, callback)) {
+            return true;
+        }
+        try {
+            if (scrape) {
+                metrics(request, response, callback);
+            } else {
+                route(path, request, response, callback);
+            }
+        } catch (InvalidValueException e) {
+            Problem.of(ProblemType.INVALID_VALUE, e.field() + " " + e.rule()).string("field", e.field()).send(response, callback);
+        } catch (StorageException e) {
+            LOG.warn("admin call {} {} failed in the store ({})", request.getMethod(), path, e.kind(), e);
+            Problem.storage(e).send(response, callback);
+        } catch (RuntimeException e) {
+            LOG.error("admin call {} {} failed", request.getMethod(), path, e);
+            Problem.of(ProblemType.INTERNAL_ERROR, null).send(response, callback);
+        }
+        return true;
+    }
+
+    private boolean authorized(Request request, Response response, Callback callback) {
+        String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        if (token.matches(authorization)) {
+            return true;
+        }
+        Problem.of(ProblemType.UNAUTHORIZED, "send Authorization: Bearer <token>; the token is seqguard.http.admin.token or the "
+                + "content of the admin token file named in the server log").send(response, callback, authorization == null ? CHALLENGE : INVALID_TOKEN);
+        return false;
+    }
+
+    private void route(String path, Request request, Response response, Callback callback) {
+        if (ERRORS.equals(path)) {
+            ifGet(request, response, callback, () -> errors(request, response, callback));
+        } else if (SUSPECTS.equals(path)) {
+            ifGet(request, response, callback, () -> suspects(request, response, callback));
+        } else if (PURGE.equals(path)) {
+            ifPost(request, response, callback, () -> Probes.send(response, callback, 200, Probes.JSON, json.purged(purge.purgeNow())));
+        } else if (path.startsWith(AGENTS) && path.length() > AGENTS.length()) {
+            String rest = path.substring(AGENTS.length());
+            if (rest.endsWith(RESET_SUFFIX)) {
+                String guid = rest.substring(0, rest.length() - RESET_SUFFIX.length());
+                ifPost(request, response, callback, () -> reset(guid(guid), request, response, callback));
+            } else if (rest.indexOf('/') < 0) {
+                ifGet(request, response, callback, () -> agent(guid(rest), response, callback));
+            } else {
+                Probes.notFound(path, response, callback);
+            }
+        } else {
+            Probes.notFound(path, response, callback);
+        }
+    }
+
+    private void errors(Request request, Response response, Callback callback) {
+        QueryParameters parameters = QueryParameters.of(request, ERROR_PARAMETERS);
+        ErrorQuery query = new ErrorQuery(parameters.guid("agentGuid"), parameters.instant("since"), parameters.instant("until"),
+                parameters.integer("limit", 1, ErrorQuery.MAX_LIMIT, ErrorQuery.DEFAULT_LIMIT));
+        List<ErrorRow> rows = store.findErrors(query);
+        if (wantsCsv(request)) {
+            Probes.send(response, callback, 200, CSV, ErrorCsv.render(rows));
+        } else {
+            Probes.send(response, callback, 200, Probes.JSON, json.errors(rows, query.limit()));
+        }
+    }
+
+    private void agent(AgentGuid guid, Response response, Callback callback) {
+        Instant since = clock.instant().minus(RECENT);
+        Optional<AgentInfo> info = store.agentInfo(guid, since);
+        if (info.isEmpty()) {
+            Problem.of(ProblemType.NOT_FOUND, "the agent " + guid + " is not registered (never seen, or reset)")
+                    .string("agentGuid", guid.toString()).send(response, callback);
+            return;
+        }
+        Probes.send(response, callback, 200, Probes.JSON, json.agent(info.get(), since));
+    }
+
+    private void reset(AgentGuid guid, Request request, Response response, Callback callback) {
+        boolean known = store.reset(guid);
+        IpAddress caller = addresses.resolve(request);
+        // SPEC §5: a reset goes to server.log with the caller's address.
+        LOG.info("admin reset of agent {} requested from {}: {}", guid, caller == null ? "unknown address" : caller,
+                known ? "stored sequence forgotten; its next request will be accepted" : "it had no stored sequence");
+        Probes.send(response, callback, 200, Probes.JSON, json.reset(guid, known));
+    }
+
+    private void suspects(Request request, Response response, Callback callback) {
+        QueryParameters parameters = QueryParameters.of(request, SUSPECT_PARAMETERS);
+        int hours = parameters.integer("hours", 1, MAX_HOURS, 24);
+        int limit = parameters.integer("limit", 1, ErrorQuery.MAX_LIMIT, ErrorQuery.DEFAULT_LIMIT);
+        Instant since = clock.instant().minus(Duration.ofHours(hours));
+        List<Suspect> suspects = store.findSuspects(since, limit);
+        Probes.send(response, callback, 200, Probes.JSON, json.suspects(suspects, since, hours));
+    }
+
+    private void metrics(Request request, Response response, Callback callback) {
+        if (!Probes.isGet(request)) {
+            Probes.methodNotAllowed(request, response, callback, Probes.ALLOW_GET);
+            return;
+        }
+        Probes.send(response, callback, 200, PROMETHEUS, metrics.scrape().getBytes(StandardCharsets.UTF_8));
+    }
+
+    // Jetty hands over the path still percent-encoded, and a GUID's braces must be encoded in a URL.
+    private static AgentGuid guid(String segment) {
+        String text;
+        try {
+            text = URIUtil.decodePath(segment);
+        } catch (RuntimeException e) {
+            throw new InvalidValueException("guid", "is not a valid percent-encoded path segment");
+        }
+        return AgentGuid.parse("guid", text);
+    }
+
+    private static boolean wantsCsv(Request request) {
+        String accept = request.getHeaders().get(HttpHeader.ACCEPT);
+        return accept != null && accept.toLowerCase(Locale.ROOT).contains("text/csv");
+    }
+
+    private static void ifGet(Request request, Response response, Callback callback, Runnable action) {
+        if (Probes.isGet(request)) {
+            action.run();
+        } else {
+            Probes.methodNotAllowed(request, response, callback, Probes.ALLOW_GET);
+        }
+    }
+
+    private static void ifPost(Request request, Response response, Callback callback, Runnable action) {
+        if (HttpMethod.POST.is(request.getMethod())) {
+            action.run();
+        } else {
+            Probes.methodNotAllowed(request, response, callback, ALLOW_POST);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package io.seqguard.transport.jetty;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.seqguard.spi.AgentGuid;
+import io.seqguard.spi.AgentInfo;
+import io.seqguard.spi.ErrorRow;
+import io.seqguard.spi.Machine;
+import io.seqguard.spi.SequenceError;
+import io.seqguard.spi.Suspect;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The admin API's JSON documents, streamed with Jackson's generator (no trees, no reflection).
+ * Times are ISO-8601 instants in UTC; absent values are JSON null; GUIDs are canonical. The
+ * field names are part of the admin API's contract (see docs/HTTP.md).
+ *
+ * <p>Thread safe: the factory is shared, each document gets its own generator.
+ */
+final class AdminJson {
+    private final JsonFactory factory = new JsonFactory();
+
+    /** {@code {"count":n,"limit":n,"errors":[{...}]}}, rows in the order given (newest first). */
+    byte[] errors(List<ErrorRow> rows, int limit) {
+        return write(g -> {
+            g.writeStartObject();
+            g.writeNumberField("count", rows.size());
+            g.writeNumberField("limit", limit);
+            g.writeArrayFieldStart("errors");
+            for (ErrorRow row : rows) {
+                SequenceError e = row.error();
+                g.writeStartObject();
+                g.writeNumberField("autoId", row.autoId());
+                g.writeStringField("agentGuid", e.guid().toString());
+                nullable(g, "nodeName", e.agent().nodeName());
+                nullable(g, "ipAddress", e.agent().ipAddress());
+                nullable(g, "macAddress", e.agent().macAddress());
+                g.writeStringField("time", e.time().toString());
+                g.writeNumberField("received", e.received());
+                g.writeNumberField("last", e.last());
+                g.writeBooleanField("enforced", e.enforced());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+    }
+
+    /** What the store knows of one agent; {@code recentErrors} counts rows since {@code errorsSince}. */
+    byte[] agent(AgentInfo info, Instant errorsSince) {
+        return write(g -> {
+            g.writeStartObject();
+            g.writeStringField("agentGuid", info.guid().toString());
+            g.writeNumberField("last", info.last());
+            g.writeStringField("firstSeen", info.firstSeen().toString());
+            g.writeStringField("lastSeen", info.lastSeen().toString());
+            nullable(g, "lastNodeName", info.lastNodeName());
+            nullable(g, "lastMacAddress", info.lastMacAddress());
+            nullable(g, "lastIpAddress", info.lastIpAddress());
+            g.writeNumberField("recentErrors", info.recentErrors());
+            g.writeStringField("recentErrorsSince", errorsSince.toString());
+            g.writeEndObject();
+        });
+    }
+
+    /** The answer to a reset: whether the GUID had stored state. */
+    byte[] reset(AgentGuid guid, boolean known) {
+        return write(g -> {
+            g.writeStartObject();
+            g.writeStringField("agentGuid", guid.toString());
+            g.writeBooleanField("reset", known);
+            g.writeEndObject();
+        });
+    }
+
+    /** The suspects report of SPEC §5. */
+    byte[] suspects(List<Suspect> suspects, Instant since, int hours) {
+        return write(g -> {
+            g.writeStartObject();
+            g.writeNumberField("hours", hours);
+            g.writeStringField("since", since.toString());
+            g.writeNumberField("count", suspects.size());
+            g.writeArrayFieldStart("suspects");
+            for (Suspect s : suspects) {
+                g.writeStartObject();
+                g.writeStringField("agentGuid", s.guid().toString());
+                g.writeStringField("kind", s.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+                g.writeArrayFieldStart("machines");
+                for (Machine m : s.machines()) {
+                    g.writeStartObject();
+                    nullable(g, "nodeName", m.nodeName());
+                    nullable(g, "macAddress", m.macAddress());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+                g.writeNumberField("errorCount", s.errorCount());
+                g.writeStringField("firstError", s.firstError().toString());
+                g.writeStringField("lastError", s.lastError().toString());
+                g.writeStringField("remedy", s.remedy());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+    }
+
+    /** {@code {"deleted":n}}. */
+    byte[] purged(long deleted) {
+        return write(g -> {
+            g.writeStartObject();
+            g.writeNumberField("deleted", deleted);
+            g.writeEndObject();
+        });
+    }
+
+    private static void nullable(JsonGenerator g, String name, Object value) throws IOException {
+        if (value == null) {
+            g.writeNullField(name);
+        } else {
+            g.writeStringField(name, value.toString());
+        }
+    }
+
+    private byte[] write(Body body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try (JsonGenerator g = factory.createGenerator(out, JsonEncoding.UTF8)) {
+            body.write(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot happen with an in-memory stream", e);
+        }
+        return out.toByteArray();
+    }
+
+    @FunctionalInterface
+    private interface Body {
+        void write(JsonGenerator g) throws IOException;
+    }
+}

@@ -1,0 +1,214 @@
+package io.seqguard.transport.jetty;
+
+import static java.util.Objects.requireNonNull;
+
+import io.seqguard.spi.AgentGuid;
+import io.seqguard.spi.AgentIdentity;
+import io.seqguard.spi.AgentRequest;
+import io.seqguard.spi.AgentResponse;
+import io.seqguard.spi.CheckInOutcome;
+import io.seqguard.spi.HandlerException;
+import io.seqguard.spi.InvalidValueException;
+import io.seqguard.spi.MacAddress;
+import io.seqguard.spi.NodeName;
+import io.seqguard.spi.SequenceError;
+import io.seqguard.spi.SequenceGuard;
+import io.seqguard.spi.SequenceNumber;
+import io.seqguard.spi.StorageException;
+import java.nio.ByteBuffer;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.PreEncodedHttpField;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent listener (SPEC §8): {@code POST /agent/v1/requests} plus the probes; every other path
+ * is 404, the admin API included.
+ *
+ * <p>A check-in parses the {@code Agent-*} headers with the SPI value types (a bad one is a 400
+ * naming the header), reads the payload within {@code max-body} (413 otherwise), and hands the
+ * request to {@link SequenceGuard#checkIn}, which blocks until the store's answer is durable. The
+ * handler keeps Jetty's default blocking invocation type, so Jetty runs it on a pool thread and
+ * never on a selector. This is the hot path: headers are scanned once, constant header fields are
+ * pre-encoded, and the 200 path writes the integrator's bytes as they are.
+ *
+ * <p>Thread safe; holds no per-request state.
+ */
+final class AgentHandler extends Handler.Abstract {
+    static final String PATH = "/agent/v1/requests";
+    static final String GUID = "Agent-Guid";
+    static final String SEQUENCE = "Agent-Sequence";
+    static final String NODE_NAME = "Agent-Node-Name";
+    static final String MAC_ADDRESS = "Agent-Mac-Address";
+
+    private static final Logger LOG = LoggerFactory.getLogger(AgentHandler.class);
+    private static final HttpField ALLOW_POST = new PreEncodedHttpField(HttpHeader.ALLOW, "POST");
+    private static final String APPLICATION_JSON = "application/json";
+    private static final String AGENT_PREFIX = "Agent-";
+
+    private final SequenceGuard guard;
+    private final Probes probes;
+    private final ClientAddresses addresses;
+    private final RequestBody body;
+
+    AgentHandler(SequenceGuard guard, Probes probes, ClientAddresses addresses, int maxBody) {
+        this.guard = requireNonNull(guard, "guard");
+        this.probes = requireNonNull(probes, "probes");
+        this.addresses = requireNonNull(addresses, "addresses");
+        this.body = new RequestBody(maxBody);
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        String path = Request.getPathInContext(request);
+        if (PATH.equals(path)) {
+            if (HttpMethod.POST.is(request.getMethod())) {
+                checkIn(request, response, callback);
+            } else {
+                Probes.methodNotAllowed(request, response, callback, ALLOW_POST);
+            }
+        } else if (!probes.handle(path, request, response, callback)) {
+            Probes.notFound(path, response, callback);
+        }
+        return true;
+    }
+
+    private void checkIn(Request request, Response response, Callback callback) {
+        long length = request.getLength();
+        if (length > body.limit()) {
+            tooLarge(response, callback);
+            return;
+        }
+
+        AgentRequest agentRequest;
+        try {
+            agentRequest = parse(request);
+        } catch (InvalidValueException e) {
+            // The unread body, if any, is Jetty's business: it drains a little or closes the connection.
+            Problem.of(ProblemType.INVALID_VALUE, e.field() + " " + e.rule()).string("field", e.field()).send(response, callback);
+            return;
+        }
+
+        byte[] payload;
+        try {
+            payload = body.read(request, length);
+        } catch (java.io.IOException e) {
+            LOG.debug("cannot read the body of an agent request", e);
+            Problem.of(ProblemType.BAD_REQUEST, "the request body could not be read").closeConnection().send(response, callback);
+            return;
+        }
+        if (payload == null) {
+            tooLarge(response, callback);
+            return;
+        }
+        if (payload.length > 0) {
+            agentRequest = new AgentRequest(agentRequest.agent(), agentRequest.sequence(), agentRequest.contentType(), payload);
+        }
+
+        CheckInOutcome outcome;
+        try {
+            outcome = guard.checkIn(agentRequest);
+        } catch (StorageException e) {
+            if (e.kind() == StorageException.Kind.TRANSIENT) {
+                LOG.warn("check-in of {} answered 503, store unavailable: {}", agentRequest.agent().guid(), e.getMessage());
+            } else {
+                LOG.error("check-in of {} answered 503, store failed ({})", agentRequest.agent().guid(), e.kind(), e);
+            }
+            Problem.of(ProblemType.STORE_UNAVAILABLE, "the sequence store cannot answer now; nothing was accepted, retry later")
+                    .send(response, callback);
+            return;
+        } catch (HandlerException e) {
+            LOG.error("agent request handler failed for {} (sequence {} stays consumed)", agentRequest.agent().guid(),
+                    agentRequest.sequence(), e.getCause());
+            Problem.of(ProblemType.HANDLER_FAILED, "the sequence number was accepted, but processing the request failed")
+                    .send(response, callback);
+            return;
+        } catch (RuntimeException e) {
+            LOG.error("check-in of {} failed", agentRequest.agent().guid(), e);
+            Problem.of(ProblemType.INTERNAL_ERROR, null).send(response, callback);
+            return;
+        }
+
+        switch (outcome.status()) {
+            case ACCEPTED -> accepted(outcome.response(), response, callback);
+            case STALE -> stale(outcome, response, callback);
+            case UNAUTHENTICATED -> Problem.of(ProblemType.UNAUTHENTICATED, outcome.detail()).send(response, callback);
+        }
+    }
+
+    /** The identity and sequence from the headers, in a single pass over them; the payload comes later. */
+    private AgentRequest parse(Request request) {
+        String guid = null;
+        String sequence = null;
+        String nodeName = null;
+        String macAddress = null;
+        for (HttpField field : request.getHeaders()) {
+            // Agent-* are not headers Jetty knows, so every standard header is skipped with one comparison.
+            if (field.getHeader() != null) {
+                continue;
+            }
+            String name = field.getName();
+            if (!name.regionMatches(true, 0, AGENT_PREFIX, 0, AGENT_PREFIX.length())) {
+                continue;
+            }
+            if (name.equalsIgnoreCase(GUID)) {
+                guid = once(GUID, guid, field);
+            } else if (name.equalsIgnoreCase(SEQUENCE)) {
+                sequence = once(SEQUENCE, sequence, field);
+            } else if (name.equalsIgnoreCase(NODE_NAME)) {
+                nodeName = once(NODE_NAME, nodeName, field);
+            } else if (name.equalsIgnoreCase(MAC_ADDRESS)) {
+                macAddress = once(MAC_ADDRESS, macAddress, field);
+            }
+        }
+        AgentGuid agentGuid = AgentGuid.parse(GUID, guid);
+        long number = SequenceNumber.parse(SEQUENCE, sequence);
+        NodeName node = nodeName == null ? null : NodeName.parse(NODE_NAME, nodeName);
+        MacAddress mac = macAddress == null ? null : MacAddress.parse(MAC_ADDRESS, macAddress);
+        AgentIdentity identity = new AgentIdentity(agentGuid, node, mac, addresses.resolve(request));
+        return new AgentRequest(identity, number, request.getHeaders().get(HttpHeader.CONTENT_TYPE), null);
+    }
+
+    // Two values of one identity header are ambiguous, and a way to smuggle a number past a proxy.
+    private static String once(String header, String previous, HttpField field) {
+        if (previous != null) {
+            throw new InvalidValueException(header, "must be given once");
+        }
+        return field.getValue();
+    }
+
+    private static void accepted(AgentResponse answer, Response response, Callback callback) {
+        response.setStatus(answer.status());
+        HttpFields.Mutable headers = response.getHeaders();
+        String contentType = answer.contentType();
+        if (APPLICATION_JSON.equals(contentType)) {
+            headers.put(Probes.JSON);
+        } else {
+            headers.put(HttpHeader.CONTENT_TYPE, contentType);
+        }
+        response.write(true, ByteBuffer.wrap(answer.body()), callback);
+    }
+
+    private static void stale(CheckInOutcome outcome, Response response, Callback callback) {
+        SequenceError error = outcome.error();
+        Problem.of(ProblemType.STALE_SEQUENCE, outcome.detail())
+                .string("agentGuid", error.guid().toString())
+                .number("received", error.received())
+                .number("last", error.last())
+                .send(response, callback);
+    }
+
+    private void tooLarge(Response response, Callback callback) {
+        Problem.of(ProblemType.PAYLOAD_TOO_LARGE, "the payload exceeds the limit of " + body.limit() + " bytes")
+                .number("limit", body.limit())
+                .closeConnection()
+                .send(response, callback);
+    }
+}

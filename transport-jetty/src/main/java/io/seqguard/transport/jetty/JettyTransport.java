@@ -1,0 +1,177 @@
+package io.seqguard.transport.jetty;
+
+import static java.util.Objects.requireNonNull;
+
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.seqguard.core.engine.ErrorPurge;
+import io.seqguard.spi.SequenceGuard;
+import io.seqguard.spi.SequenceStore;
+import io.seqguard.spi.Transport;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.net.URI;
+import java.time.Clock;
+import java.util.List;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.LocalConnector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP transport: one Jetty server with two listeners, the agent endpoint and the admin API
+ * (SPEC §8), sharing one request thread pool. Requests are routed by the listener they arrived
+ * on, so admin routes never answer on the agent port.
+ *
+ * <p>{@link #stop()} is graceful: the listeners stop accepting, requests that arrive on open
+ * connections get 503, and in-flight requests get up to {@code shutdown-grace} to finish before
+ * it returns; the store, in an earlier phase, stops only after that.
+ *
+ * <p>Thread safe: {@link #start()} and {@link #stop()} are called once each by the lifecycle;
+ * {@link #stop()} is idempotent and safe without a start.
+ */
+@Singleton
+public final class JettyTransport implements Transport {
+    private static final Logger LOG = LoggerFactory.getLogger(JettyTransport.class);
+
+    private final HttpConfig config;
+    private final SequenceGuard guard;
+    private final SequenceStore store;
+    private final ErrorPurge purge;
+    private final PrometheusMeterRegistry metrics;
+    private final Clock clock;
+
+    private Server server;
+    private HttpConfiguration http;
+    private JvmGcMetrics gcMetrics;
+    private volatile List<URI> endpoints = List.of();
+
+    @Inject
+    public JettyTransport(HttpConfig config, SequenceGuard guard, SequenceStore store, ErrorPurge purge, PrometheusMeterRegistry metrics,
+            Clock clock) {
+        this.config = requireNonNull(config, "config");
+        this.guard = requireNonNull(guard, "guard");
+        this.store = requireNonNull(store, "store");
+        this.purge = requireNonNull(purge, "purge");
+        this.metrics = requireNonNull(metrics, "metrics");
+        this.clock = requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public synchronized void start() throws Exception {
+        if (server != null) {
+            throw new IllegalStateException("already started");
+        }
+        AdminToken token = AdminToken.load(config);
+        bindJvmMeters();
+
+        QueuedThreadPool threads = new QueuedThreadPool(config.maxThreads(), config.minThreads());
+        threads.setName("seqguard-http");
+        Server jetty = new Server(threads);
+        http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        ServerConnector agent = connector(jetty, http, ListenerRouter.AGENT, config.agentHost(), config.agentPort());
+        ServerConnector admin = connector(jetty, http, ListenerRouter.ADMIN, config.adminHost(), config.adminPort());
+
+        Probes probes = new Probes(store);
+        ClientAddresses addresses = new ClientAddresses(config.trustedProxies());
+        AgentHandler agentHandler = new AgentHandler(guard, probes, addresses, config.maxBody());
+        AdminHandler adminHandler = new AdminHandler(store, purge, metrics, token, config.metricsRequireToken(), probes, addresses, clock);
+        jetty.setHandler(new ShutdownAwareHandler(new ListenerRouter(agentHandler, adminHandler)));
+        jetty.setErrorHandler(new ProblemErrorHandler());
+        jetty.setStopTimeout(config.shutdownGrace().toMillis());
+        // The server's own lifecycle stops Jetty, in order; a JVM hook would race with the store's stop.
+        jetty.setStopAtShutdown(false);
+
+        server = jetty;
+        try {
+            jetty.start();
+        } catch (Exception e) {
+            stop();
+            throw e;
+        }
+        endpoints = List.of(uri(agent), uri(admin));
+        LOG.info("agent endpoint listening on {}{}; admin API on {}/admin/v1, metrics on {}/metrics", endpoints.get(0),
+                AgentHandler.PATH, endpoints.get(1), endpoints.get(1));
+    }
+
+    @Override
+    public synchronized void stop() throws Exception {
+        Server jetty = server;
+        if (jetty == null) {
+            return;
+        }
+        server = null;
+        endpoints = List.of();
+        try {
+            LOG.info("HTTP transport stopping: refusing new requests, waiting up to {} for in-flight ones", config.shutdownGrace());
+            jetty.stop();
+            LOG.info("HTTP transport stopped");
+        } finally {
+            if (gcMetrics != null) {
+                gcMetrics.close();
+                gcMetrics = null;
+            }
+        }
+    }
+
+    /** The agent listener's URI, then the admin listener's; empty when not running. */
+    @Override
+    public List<URI> endpoints() {
+        return endpoints;
+    }
+
+    /**
+     * Adds an in-memory connector to the running server that behaves exactly like the named
+     * listener, for tests with raw HTTP and no sockets.
+     *
+     * @param listener {@link ListenerRouter#AGENT} or {@link ListenerRouter#ADMIN}
+     */
+    synchronized LocalConnector addLocalConnector(String listener) throws Exception {
+        if (server == null) {
+            throw new IllegalStateException("not started");
+        }
+        LocalConnector local = new LocalConnector(server, new HttpConnectionFactory(http));
+        local.setName(listener);
+        server.addConnector(local);
+        local.start();
+        return local;
+    }
+
+    private void bindJvmMeters() {
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+        // The GC binder registers notification listeners that must be removed again on stop.
+        gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(metrics);
+    }
+
+    private ServerConnector connector(Server jetty, HttpConfiguration http, String name, String host, int port) {
+        ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+        connector.setName(name);
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setIdleTimeout(config.idleTimeout().toMillis());
+        jetty.addConnector(connector);
+        return connector;
+    }
+
+    private static URI uri(Connector connector) {
+        ServerConnector server = (ServerConnector) connector;
+        String host = server.getHost() == null || server.getHost().equals("0.0.0.0") ? "127.0.0.1" : server.getHost();
+        if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return URI.create("http://" + host + ":" + server.getLocalPort());
+    }
+}
