@@ -51,7 +51,7 @@ final class AgentsCommand implements Runnable {
         @Override
         public Integer call() {
             AgentGuid agent = guid(spec, guid);
-            AdminClient.Answer answer = admin.client().getAllowingNotFound("/admin/v1/agents/" + agent);
+            AdminClient.Answer answer = admin.client().getAllowingNotFound("/admin/v1/agents/" + agent.toUuid());
             if (answer.status() == 404) {
                 throw new CliException("the agent " + agent + " is not registered (never seen, or reset since)");
             }
@@ -94,7 +94,7 @@ final class AgentsCommand implements Runnable {
         @Override
         public Integer call() {
             AgentGuid agent = guid(spec, guid);
-            JsonNode answer = admin.client().post("/admin/v1/agents/" + agent + "/reset").json();
+            JsonNode answer = admin.client().post("/admin/v1/agents/" + agent.toUuid() + "/reset").json();
             PrintWriter out = spec.commandLine().getOut();
             if (admin.json) {
                 out.println(Output.pretty(answer));

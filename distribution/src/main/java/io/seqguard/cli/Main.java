@@ -19,7 +19,11 @@ public final class Main {
 
     public static void main(String[] args) {
         Logging.configureFor(args);
-        int code = execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int code = execute(args, out, err);
+        out.flush();
+        err.flush();
         Logging.flush();
         System.exit(code);
     }
@@ -37,11 +41,11 @@ public final class Main {
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             PrintWriter stderr = cmd.getErr();
             if (e instanceof CliException) {
-                stderr.println("seqguard " + cmd.getCommandName() + ": " + e.getMessage());
+                stderr.println(cmd.getCommandSpec().qualifiedName() + ": " + e.getMessage());
             } else if (e instanceof ConfigException) {
                 stderr.println(e.getMessage());
             } else {
-                stderr.println("seqguard " + cmd.getCommandName() + ": unexpected failure: " + e);
+                stderr.println(cmd.getCommandSpec().qualifiedName() + ": unexpected failure: " + e);
                 e.printStackTrace(stderr);
             }
             stderr.flush();

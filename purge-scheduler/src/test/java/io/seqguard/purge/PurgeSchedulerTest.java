@@ -32,7 +32,7 @@ class PurgeSchedulerTest {
 
     @BeforeEach
     void setUp() {
-        ErrorPurge errorPurge = new ErrorPurge(store, new ErrorTableConfig(1000, HISTORY_DAYS, List.of("table")), clock,
+        ErrorPurge errorPurge = new ErrorPurge(store, new ErrorTableConfig(1000, List.of("table"), HISTORY_DAYS), clock,
                 new EngineMetrics(registry));
         purge = new PurgeScheduler(errorPurge, INTERVAL, scheduler);
     }
