@@ -93,6 +93,44 @@ class DistributionIT {
     }
 
     @Test
+    void adminCommandsAndSimulateAgainstTheRunningServer() throws Exception {
+        installation.start();
+        String guid = "{" + UUID.randomUUID().toString().toUpperCase() + "}";
+        assertThat(installation.checkIn(guid, 7, "restored-pc", "0A0B0C0D0E0F").statusCode()).isEqualTo(200);
+        assertThat(installation.checkIn(guid, 3, "restored-pc", "0A0B0C0D0E0F").statusCode()).isEqualTo(409);
+
+        Installation.Result suspects = installation.cli("suspects");
+        assertThat(suspects.exitCode()).as(suspects.err()).isZero();
+        assertThat(suspects.out()).contains(guid, "rollback", "restored-pc / 0A0B0C0D0E0F", "seqguard agents reset GUID");
+
+        Installation.Result show = installation.cli("agents", "show", guid.toLowerCase());
+        assertThat(show.exitCode()).as(show.err()).isZero();
+        assertThat(show.out()).contains("last sequence     7", "restored-pc");
+
+        Installation.Result reset = installation.cli("agents", "reset", guid);
+        assertThat(reset.exitCode()).as(reset.err()).isZero();
+        assertThat(reset.out()).contains("Reset " + guid);
+        Installation.Result gone = installation.cli("agents", "show", guid);
+        assertThat(gone.exitCode()).isEqualTo(1);
+        assertThat(gone.err()).contains("not registered");
+        assertThat(installation.checkIn(guid, 3, "restored-pc", "0A0B0C0D0E0F").statusCode()).as("accepted after the reset").isEqualTo(200);
+
+        Installation.Result purge = installation.cli("purge");
+        assertThat(purge.exitCode()).as(purge.err()).isZero();
+        assertThat(purge.out()).contains("Purged 0 sequence error rows.");
+
+        Installation.Result simulate = installation.cli("simulate", "--honest", "4", "--cloned", "2", "--snapshots", "2", "--frozen", "2",
+                "--requests", "8", "--seed", "1");
+        assertThat(simulate.exitCode()).as(simulate.out() + simulate.err()).isZero();
+        assertThat(simulate.out()).contains("80 requests", "6 of 6 match", "no injected replay accepted ....... OK",
+                "no honest request rejected ........ OK");
+
+        Installation.Result usage = installation.cli("agents", "show");
+        assertThat(usage.exitCode()).isEqualTo(2);
+        assertThat(installation.stop()).isEqualTo(EXIT_ON_SIGTERM);
+    }
+
+    @Test
     void serverIniCapKeepsThreeRowsOfFiveWhileServerLogKeepsAll() throws Exception {
         Files.writeString(installation.home().resolve("conf/Server.ini"), "[Server]\r\nSequenceNumberErrorLogMaxErrorsPerHour=3\r\n");
         installation.start();
