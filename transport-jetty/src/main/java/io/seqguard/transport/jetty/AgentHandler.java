@@ -149,9 +149,14 @@ final class AgentHandler extends Handler.Abstract {
         String sequence = null;
         String nodeName = null;
         String macAddress = null;
+        String contentType = null;
         for (HttpField field : request.getHeaders()) {
             // Agent-* are not headers Jetty knows, so every standard header is skipped with one comparison.
-            if (field.getHeader() != null) {
+            HttpHeader known = field.getHeader();
+            if (known != null) {
+                if (known == HttpHeader.CONTENT_TYPE) {
+                    contentType = field.getValue();
+                }
                 continue;
             }
             String name = field.getName();
@@ -173,7 +178,7 @@ final class AgentHandler extends Handler.Abstract {
         NodeName node = nodeName == null ? null : NodeName.parse(NODE_NAME, nodeName);
         MacAddress mac = macAddress == null ? null : MacAddress.parse(MAC_ADDRESS, macAddress);
         AgentIdentity identity = new AgentIdentity(agentGuid, node, mac, addresses.resolve(request));
-        return new AgentRequest(identity, number, request.getHeaders().get(HttpHeader.CONTENT_TYPE), null);
+        return new AgentRequest(identity, number, contentType, null);
     }
 
     // Two values of one identity header are ambiguous, and a way to smuggle a number past a proxy.

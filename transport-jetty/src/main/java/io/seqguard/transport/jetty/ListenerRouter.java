@@ -6,6 +6,7 @@ import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
 
 /**
@@ -27,6 +28,13 @@ final class ListenerRouter extends Handler.Abstract {
         this.admin = requireNonNull(admin, "admin");
         addBean(agent, true);
         addBean(admin, true);
+    }
+
+    @Override
+    public void setServer(Server server) {
+        super.setServer(server);
+        agent.setServer(server);
+        admin.setServer(server);
     }
 
     @Override
