@@ -50,10 +50,30 @@ final class AgentStates {
 
     private final Jdbi jdbi;
     private final Dialect dialect;
+    private final StrictBatcher batcher;
 
-    AgentStates(Jdbi jdbi, Dialect dialect) {
+    /**
+     * @param batchSize most strict check-ins per statement; 1 sends each alone on the caller's thread
+     * @param writers threads that send batches, each using one connection at a time
+     */
+    AgentStates(Jdbi jdbi, Dialect dialect, int batchSize, int writers) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.dialect = requireNonNull(dialect, "dialect");
+        this.batcher = batchSize > 1 && dialect.batchesStrictUpserts()
+                ? new StrictBatcher(jdbi, dialect, batchSize, writers, this::strictSingle)
+                : null;
+    }
+
+    void start() {
+        if (batcher != null) {
+            batcher.start();
+        }
+    }
+
+    void stop() {
+        if (batcher != null) {
+            batcher.stop();
+        }
     }
 
     private record Stored(SequenceState state, long ver) {
@@ -67,6 +87,11 @@ final class AgentStates {
         // The upsert's "stored last < received" is SequenceCheck.advance(state, received, 0) != null.
         SequenceState registered = SequenceCheck.register(received, 0);
         AgentRow row = row(agent, registered, UtcTime.of(now));
+        return batcher != null ? batcher.submit(row) : strictSingle(row);
+    }
+
+    private CheckResult strictSingle(AgentRow row) {
+        long received = row.last();
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             CheckResult result = jdbi.withHandle(h -> dialect.strictUpsert(h, row));
             if (result != null) {
@@ -82,7 +107,7 @@ final class AgentStates {
                 return CheckResult.stale(last.get());
             }
         }
-        throw new StorageException(StorageException.Kind.CONFLICT, "gave up on " + agent.guid() + " after " + MAX_ATTEMPTS + " concurrent resets");
+        throw new StorageException(StorageException.Kind.CONFLICT, "gave up on " + row.guid() + " after " + MAX_ATTEMPTS + " concurrent resets");
     }
 
     private CheckResult windowed(AgentIdentity agent, long received, int window, Instant now) {

@@ -3,7 +3,9 @@ package io.seqguard.storage.jdbc;
 import io.seqguard.spi.CheckResult;
 import java.time.LocalDateTime;
 import java.util.List;
+import java.sql.SQLException;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.jdbi.v3.core.Handle;
@@ -60,6 +62,22 @@ abstract sealed class Dialect permits PostgresDialect, MariaDbDialect {
      *     this dialect could not learn the stored value in the same round trip
      */
     abstract CheckResult strictUpsert(Handle h, AgentRow row);
+
+    /** Whether {@link #strictUpsertBatch} is available. */
+    boolean batchesStrictUpserts() {
+        return false;
+    }
+
+    /**
+     * The strict upsert for several distinct GUIDs in one statement and one commit.
+     *
+     * @param rows distinct GUIDs
+     * @return for each GUID that was registered or advanced, its previous {@code last} (-1 when it
+     *     was registered); GUIDs not in the map were stale
+     */
+    Map<String, Long> strictUpsertBatch(Handle h, List<AgentRow> rows) throws SQLException {
+        throw new UnsupportedOperationException(name() + " has no batched upsert");
+    }
 
     /** Inserts the agent row unless the GUID exists. @return true when inserted */
     abstract boolean insertAgentIfAbsent(Handle h, AgentRow row);

@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
  * @param maxLifetime how long a pooled connection lives before it is replaced
  * @param migrate whether start-up applies pending schema migrations; when false it only checks
  *     that the schema is current
+ * @param batchSize the most strict-mode check-ins sent as one statement and one commit when
+ *     requests queue up (PostgreSQL); 1 sends each alone
  * @param properties extra driver properties (e.g. {@code sslmode}), passed as given
  */
 public record JdbcConfig(
@@ -38,6 +40,7 @@ public record JdbcConfig(
         Duration queryTimeout,
         Duration maxLifetime,
         boolean migrate,
+        int batchSize,
         Map<String, String> properties) {
     /** The configuration namespace this record reads. */
     public static final String NAMESPACE = "seqguard.jdbc";
@@ -76,8 +79,9 @@ public record JdbcConfig(
         Duration queryTimeout = c.duration("query-timeout", Duration.ofSeconds(1), Duration.ofHours(1));
         Duration maxLifetime = c.duration("max-lifetime", Duration.ofSeconds(30), Duration.ofDays(1));
         boolean migrate = c.bool("migrate");
+        int batchSize = c.intBetween("batch-size", 1, 1000);
         Map<String, String> properties = properties(c);
-        return new JdbcConfig(url, user, password, poolSize, connectionTimeout, queryTimeout, maxLifetime, migrate, properties);
+        return new JdbcConfig(url, user, password, poolSize, connectionTimeout, queryTimeout, maxLifetime, migrate, batchSize, properties);
     }
 
     private static Map<String, String> properties(ConfigReader c) {
@@ -130,6 +134,7 @@ public record JdbcConfig(
                 + ", queryTimeout=" + queryTimeout
                 + ", maxLifetime=" + maxLifetime
                 + ", migrate=" + migrate
+                + ", batchSize=" + batchSize
                 + ", properties=" + shown + "]";
     }
 }

@@ -85,7 +85,9 @@ public final class JdbcSequenceStore implements SequenceStore, Managed {
             try {
                 migrate(pool);
                 Jdbi jdbi = Jdbi.create(pool);
-                running = new Running(pool, new AgentStates(jdbi, dialect), new ErrorLog(jdbi, dialect));
+                AgentStates agents = new AgentStates(jdbi, dialect, config.batchSize(), Math.max(1, config.poolSize() / 2));
+                agents.start();
+                running = new Running(pool, agents, new ErrorLog(jdbi, dialect));
             } catch (RuntimeException e) {
                 pool.close();
                 throw e instanceof StorageException ? e : Failures.translate("start-up: schema migration", e);
@@ -150,6 +152,7 @@ public final class JdbcSequenceStore implements SequenceStore, Managed {
             running = null;
         }
         if (r != null) {
+            r.agents().stop();
             r.pool().close();
             LOG.info("Closed {} store at {}", dialect.name(), config.redactedUrl());
         }

@@ -37,7 +37,7 @@ class DatabaseOutageTest {
 
     private static JdbcConfig viaProxy(TestDatabase db, TcpProxy proxy) {
         return new JdbcConfig(proxy.proxied(db.url()), db.user(), "", 2, Duration.ofMillis(500), Duration.ofSeconds(1),
-                Duration.ofMinutes(30), true, Map.of());
+                Duration.ofMinutes(30), true, 64, Map.of());
     }
 
     private static TcpProxy proxyFor(TestDatabase db) throws Exception {

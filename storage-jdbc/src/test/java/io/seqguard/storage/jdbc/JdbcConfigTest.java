@@ -24,7 +24,7 @@ class JdbcConfigTest {
 
         assertThat(reader.problems()).isEmpty();
         assertThat(config).isEqualTo(new JdbcConfig("jdbc:postgresql://127.0.0.1:5432/seqguard", "seqguard", "", 10,
-                Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(30), true, Map.of()));
+                Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(30), true, 64, Map.of()));
         assertThat(config.dialect()).isInstanceOf(PostgresDialect.class);
     }
 
@@ -40,13 +40,14 @@ class JdbcConfigTest {
                   query-timeout = 2s
                   max-lifetime = 5m
                   migrate = false
+                  batch-size = 7
                   properties { sslMode = verify-full, prepStmtCacheSize = 50 }
                 }""");
         JdbcConfig config = JdbcConfig.read(reader);
 
         assertThat(reader.problems()).isEmpty();
         assertThat(config).isEqualTo(new JdbcConfig("jdbc:mysql://db:3306/sg", "app", "pw", 3, Duration.ofMillis(300),
-                Duration.ofSeconds(2), Duration.ofMinutes(5), false, Map.of("sslMode", "verify-full", "prepStmtCacheSize", "50")));
+                Duration.ofSeconds(2), Duration.ofMinutes(5), false, 7, Map.of("sslMode", "verify-full", "prepStmtCacheSize", "50")));
         assertThat(config.dialect()).isInstanceOf(MariaDbDialect.class);
         assertThat(config.dialect().driverUrl(config.url())).isEqualTo("jdbc:mariadb://db:3306/sg");
     }
@@ -61,13 +62,14 @@ class JdbcConfigTest {
                   query-timeout = forever
                   max-lifetime = 1s
                   migrate = maybe
+                  batch-size = 0
                   properties = [1]
                 }""");
         JdbcConfig.read(reader);
 
         assertThat(reader.problems()).extracting(ConfigProblem::key).containsExactly(
                 "seqguard.jdbc.url", "seqguard.jdbc.pool-size", "seqguard.jdbc.connection-timeout", "seqguard.jdbc.query-timeout",
-                "seqguard.jdbc.max-lifetime", "seqguard.jdbc.migrate", "seqguard.jdbc.properties");
+                "seqguard.jdbc.max-lifetime", "seqguard.jdbc.migrate", "seqguard.jdbc.batch-size", "seqguard.jdbc.properties");
         assertThat(reader.problems().get(0).problem()).contains("jdbc:postgresql:", "jdbc:mariadb:");
         assertThat(reader.problems().get(0).origin()).isNotEqualTo("not set");
     }
@@ -83,7 +85,7 @@ class JdbcConfigTest {
     @Test
     void toStringNeverShowsSecrets() {
         JdbcConfig config = new JdbcConfig("jdbc:postgresql://db/sg?user=app&password=url-secret", "app", "field-secret", 1,
-                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(1), true,
+                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(1), true, 1,
                 Map.of("sslpassword", "prop-secret", "sslmode", "require"));
 
         assertThat(config.toString()).doesNotContain("url-secret", "field-secret", "prop-secret")

@@ -91,7 +91,12 @@ final class TestDatabase implements AutoCloseable {
 
     /** A store configuration for this database reached through {@code url} (e.g. a proxy). */
     JdbcConfig config(String url, int poolSize, Duration connectionTimeout) {
-        return new JdbcConfig(url, user(), "", poolSize, connectionTimeout, Duration.ofSeconds(5), Duration.ofMinutes(30), true, Map.of());
+        return config(url, poolSize, connectionTimeout, 64);
+    }
+
+    /** As above, with a strict-mode batch size (1: every check-in alone). */
+    JdbcConfig config(String url, int poolSize, Duration connectionTimeout, int batchSize) {
+        return new JdbcConfig(url, user(), "", poolSize, connectionTimeout, Duration.ofSeconds(5), Duration.ofMinutes(30), true, batchSize, Map.of());
     }
 
     /** Runs one statement in this database, outside any store. */
