@@ -44,10 +44,10 @@ final class Installation implements AutoCloseable {
 
     /** Copies the distribution built by this module's package phase into {@code parent}. */
     static Installation copy(Path parent) throws IOException {
-        String dist = System.getProperty("seqguard.dist");
+        String dist = System.getProperty("distribution.home");
         // The pom sets it for the integration-test phase only; "-Dtest=...IT" also selects the class in the earlier test phase.
         org.junit.jupiter.api.Assumptions.assumeTrue(dist != null,
-                "system property seqguard.dist is unset: the integration tests run in the integration-test phase (mvn verify)");
+                "system property distribution.home is unset: the integration tests run in the integration-test phase (mvn verify)");
         Path source = Path.of(dist);
         assertThat(source.resolve("bin/seqguard")).as("run 'mvn package' first").isExecutable();
         Path home = parent.resolve("seqguard");
