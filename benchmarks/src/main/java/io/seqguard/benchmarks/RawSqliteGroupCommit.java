@@ -11,14 +11,15 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The baseline the SQLite store is measured against: the same group commit (one writer thread,
- * a queue, one transaction and one commit per group, callers wait for their commit) written
- * directly against sqlite-jdbc, with the check as one conditional upsert per request
+ * The baseline the SQLite store is measured against: the same group commit as the store
+ * (leader/follower: the caller that gets the write lock commits everything queued in one
+ * transaction, the others park until answered) written directly against sqlite-jdbc, with the
+ * check as one conditional upsert per request
  * ({@code ... ON CONFLICT DO UPDATE ... WHERE excluded.last > agents.last}). Strict mode only; no
  * window, no cache, no error table: the least work that still gives a durable, exact answer.
  *
@@ -27,88 +28,119 @@ import java.util.concurrent.TimeUnit;
 final class RawSqliteGroupCommit implements AutoCloseable {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
-    private record Request(String guid, long seq, String node, String ip, Instant now, CompletableFuture<Boolean> done) {
+    private static final class Request {
+        final String guid;
+        final long seq;
+        final String node;
+        final String ip;
+        final Instant now;
+        final Thread owner = Thread.currentThread();
+        volatile Object outcome;
+
+        Request(String guid, long seq, String node, String ip, Instant now) {
+            this.guid = guid;
+            this.seq = seq;
+            this.node = node;
+            this.ip = ip;
+            this.now = now;
+        }
+
+        void answer(Object value) {
+            outcome = value;
+            LockSupport.unpark(owner);
+        }
     }
 
     private final Connection connection;
+    private final Statement control;
     private final PreparedStatement upsert;
-    private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
-    private final Thread writer;
+    private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final List<Request> group;
+    private final List<Boolean> results;
     private final int maxGroup;
-    private volatile boolean stopping;
 
     RawSqliteGroupCommit(Path file, int maxGroup) throws SQLException {
         this.maxGroup = maxGroup;
+        this.group = new ArrayList<>(maxGroup);
+        this.results = new ArrayList<>(maxGroup);
         connection = DriverManager.getConnection("jdbc:sqlite:" + file);
-        try (Statement s = connection.createStatement()) {
-            s.execute("PRAGMA journal_mode=WAL");
-            s.execute("PRAGMA synchronous=FULL");
-            s.execute("PRAGMA cache_size=-16384");
-        }
+        control = connection.createStatement();
+        control.execute("PRAGMA journal_mode=WAL");
+        control.execute("PRAGMA synchronous=FULL");
+        control.execute("PRAGMA cache_size=-16384");
         upsert = connection.prepareStatement("INSERT INTO agents (guid, last, ring, first_seen, last_seen, node_name, mac_address, ip_address) "
                 + "VALUES (?, ?, NULL, ?, ?, ?, NULL, ?) ON CONFLICT (guid) DO UPDATE SET last = excluded.last, last_seen = excluded.last_seen, "
                 + "node_name = excluded.node_name, ip_address = excluded.ip_address WHERE excluded.last > agents.last");
-        writer = new Thread(this::run, "raw-sqlite-writer");
-        writer.setDaemon(true);
-        writer.start();
     }
 
     /** True when accepted (durably), false when stale. */
     boolean checkIn(String guid, long seq, String node, String ip, Instant now) throws Exception {
-        Request r = new Request(guid, seq, node, ip, now, new CompletableFuture<>());
+        Request r = new Request(guid, seq, node, ip, now);
         queue.add(r);
-        return r.done().get(30, TimeUnit.SECONDS);
+        while (r.outcome == null) {
+            if (writeLock.tryLock()) {
+                try {
+                    while (r.outcome == null && !queue.isEmpty()) {
+                        commitGroup();
+                    }
+                } finally {
+                    writeLock.unlock();
+                }
+                Request next = queue.peek();
+                if (next != null) {
+                    LockSupport.unpark(next.owner);
+                }
+                break;
+            }
+            LockSupport.parkNanos(this, 10_000_000L);
+        }
+        if (r.outcome instanceof SQLException e) {
+            throw e;
+        }
+        return (Boolean) r.outcome;
     }
 
-    private void run() {
-        List<Request> group = new ArrayList<>(maxGroup);
-        List<Boolean> results = new ArrayList<>(maxGroup);
-        try (Statement control = connection.createStatement()) {
-            while (!stopping) {
-                Request first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                group.add(first);
-                queue.drainTo(group, maxGroup - 1);
-                try {
-                    control.execute("BEGIN IMMEDIATE");
-                    for (Request r : group) {
-                        String now = TIME.format(r.now());
-                        upsert.setString(1, r.guid());
-                        upsert.setLong(2, r.seq());
-                        upsert.setString(3, now);
-                        upsert.setString(4, now);
-                        upsert.setString(5, r.node());
-                        upsert.setString(6, r.ip());
-                        results.add(upsert.executeUpdate() == 1);
-                    }
-                    control.execute("COMMIT");
-                    for (int i = 0; i < group.size(); i++) {
-                        group.get(i).done().complete(results.get(i));
-                    }
-                } catch (SQLException e) {
-                    try {
-                        control.execute("ROLLBACK");
-                    } catch (SQLException ignored) {
-                        // already rolled back
-                    }
-                    group.forEach(r -> r.done().completeExceptionally(e));
-                }
-                group.clear();
-                results.clear();
+    private void commitGroup() {
+        for (Request r = queue.poll(); r != null; r = group.size() < maxGroup ? queue.poll() : null) {
+            group.add(r);
+        }
+        try {
+            control.execute("BEGIN IMMEDIATE");
+            for (Request r : group) {
+                String now = TIME.format(r.now);
+                upsert.setString(1, r.guid);
+                upsert.setLong(2, r.seq);
+                upsert.setString(3, now);
+                upsert.setString(4, now);
+                upsert.setString(5, r.node);
+                upsert.setString(6, r.ip);
+                results.add(upsert.executeUpdate() == 1);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            control.execute("COMMIT");
+            for (int i = 0; i < group.size(); i++) {
+                group.get(i).answer(results.get(i));
+            }
         } catch (SQLException e) {
-            throw new IllegalStateException(e);
+            try {
+                control.execute("ROLLBACK");
+            } catch (SQLException ignored) {
+                // already rolled back
+            }
+            group.forEach(r -> r.answer(e));
+        } finally {
+            group.clear();
+            results.clear();
         }
     }
 
     @Override
     public void close() throws Exception {
-        stopping = true;
-        writer.join();
-        connection.close();
+        writeLock.lock();
+        try {
+            connection.close();
+        } finally {
+            writeLock.unlock();
+        }
     }
 }

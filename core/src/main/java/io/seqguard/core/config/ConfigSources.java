@@ -78,11 +78,16 @@ public final class ConfigSources {
         return referenceLoaders;
     }
 
+    /** The system property naming the installation's home; never read as configuration. */
+    public static final String HOME_PROPERTY = ConfigLoader.ROOT + ".home";
+
     private static Map<String, String> seqguardProperties(Properties properties) {
         // Sorted, so that a parent key is applied before its children and results are repeatable.
         Map<String, String> selected = new TreeMap<>();
         for (String name : properties.stringPropertyNames()) {
-            if (name.startsWith(ConfigLoader.ROOT + ".")) {
+            // seqguard.home is the launcher's way to name the installation (bin/seqguard sets it and
+            // SeqguardServer falls back to it), not a configuration key.
+            if (name.startsWith(ConfigLoader.ROOT + ".") && !name.equals(HOME_PROPERTY)) {
                 selected.put(name, properties.getProperty(name));
             }
         }

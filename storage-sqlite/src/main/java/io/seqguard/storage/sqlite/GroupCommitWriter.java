@@ -21,8 +21,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,12 @@ import org.slf4j.LoggerFactory;
  * them in one transaction, commits once, and only then answers each caller (group commit). One
  * sync then acknowledges a whole group.
  *
+ * <p>There is no writer thread: the caller that finds the write lock free becomes the leader and
+ * commits everything queued, its own request included, while later callers queue and wait
+ * (leader/follower). A lone caller thus pays no thread hand-off at all, and under load the
+ * groups grow by themselves. After releasing the lock a leader looks at the queue again, so a
+ * request queued while the lock was held is never stranded.
+ *
  * <p>Exactness inside a group comes from applying requests one after another against an overlay
  * of the group's not-yet-committed agent states, consulted before the cache and the file; two
  * requests with the same (GUID, number) in one group therefore see each other. The overlay is
@@ -38,15 +45,19 @@ import org.slf4j.LoggerFactory;
  * when the commit fails, it is dropped together with the hourly counts, so nothing that was rolled
  * back survives in memory, and every request of the group fails.
  *
- * <p>Thread safe for {@link #submit}; everything else runs on the writer thread.
+ * <p>Thread safe: {@link #execute} may be called from any number of threads; the connection and
+ * the in-memory state are only touched by the thread that holds the write lock.
  */
-final class GroupCommitWriter implements Runnable {
+final class GroupCommitWriter {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
     private static final int MAX_HOURS_REMEMBERED = 16;
+    private static final long HAND_OVER_CHECK_NANOS = 10_000_000L;
 
     private final SqliteConfig config;
     private final Connection connection;
-    private final LinkedBlockingQueue<WriteRequest> queue = new LinkedBlockingQueue<>();
+    private final ConcurrentLinkedQueue<WriteRequest> queue = new ConcurrentLinkedQueue<>();
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final List<WriteRequest> group;
     private final AgentStateCache cache;
     private final Map<AgentGuid, Pending> overlay = new HashMap<>();
     private final Map<Long, int[]> hourCounts = new HashMap<>();
@@ -58,7 +69,6 @@ final class GroupCommitWriter implements Runnable {
     private final PreparedStatement countHour;
     private final PreparedStatement purgeErrors;
 
-    private volatile boolean stopping;
     private volatile boolean closed;
     private volatile HourTally tally;
     private boolean inTransaction;
@@ -72,6 +82,7 @@ final class GroupCommitWriter implements Runnable {
         this.config = requireNonNull(config, "config");
         this.connection = requireNonNull(connection, "connection");
         this.cache = new AgentStateCache(config.agentCacheSize());
+        this.group = new ArrayList<>(config.maxGroupSize());
         this.control = connection.createStatement();
         this.selectAgent = connection.prepareStatement("SELECT last, ring FROM agents WHERE guid = ?");
         this.upsertAgent = connection.prepareStatement("INSERT INTO agents "
@@ -85,14 +96,55 @@ final class GroupCommitWriter implements Runnable {
         this.purgeErrors = connection.prepareStatement("DELETE FROM EPOAgentSequenceErrorLog WHERE TheTimestamp < ?");
     }
 
-    /** Queues a request; the caller then waits on it. */
-    void submit(WriteRequest request) {
-        if (stopping) {
-            throw new StorageException(Kind.TRANSIENT, "SQLite store " + config.path() + " is stopping");
+    /**
+     * Queues {@code request}, commits it (as leader, or by waiting for the current leader) and
+     * returns its result.
+     *
+     * @throws StorageException when its group failed, the store is stopped, or the commit did
+     *     not happen within {@code commit-timeout}
+     */
+    Object execute(WriteRequest request) {
+        if (closed) {
+            throw stopped();
         }
         queue.add(request);
-        if (closed) {
-            failQueued();
+        long deadline = System.nanoTime() + config.commitTimeout().toNanos();
+        while (!request.isDone()) {
+            if (writeLock.tryLock()) {
+                try {
+                    if (closed) {
+                        failQueued();
+                    } else {
+                        // Lead until our own request is answered; whoever queued meanwhile rides along.
+                        while (!request.isDone() && !queue.isEmpty()) {
+                            drainAndApply();
+                        }
+                    }
+                } finally {
+                    writeLock.unlock();
+                }
+                handOver();
+                break;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new StorageException(Kind.TRANSIENT, "SQLite store " + config.path() + ": not committed within " + config.commitTimeout());
+            }
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                throw new StorageException(Kind.TRANSIENT, "SQLite store " + config.path() + ": interrupted while waiting for the commit");
+            }
+            // Woken by the leader when answered or asked to take over; the cap only guards against a lost wake-up.
+            LockSupport.parkNanos(this, Math.min(left, HAND_OVER_CHECK_NANOS));
+        }
+        return request.outcome();
+    }
+
+    /** Wakes the owner of the oldest queued request so that it leads the next group. */
+    private void handOver() {
+        WriteRequest next = queue.peek();
+        if (next != null) {
+            LockSupport.unpark(next.owner);
         }
     }
 
@@ -101,33 +153,34 @@ final class GroupCommitWriter implements Runnable {
         return tally;
     }
 
-    /** Asks the writer to finish what is queued and exit. */
-    void stop() {
-        stopping = true;
+    /**
+     * Waits for the current leader, then fails whatever is still queued and closes the
+     * connection. Idempotent.
+     */
+    void close() {
+        writeLock.lock();
+        try {
+            if (!closed) {
+                closed = true;
+                failQueued();
+                closeQuietly();
+            }
+        } finally {
+            writeLock.unlock();
+        }
     }
 
-    @Override
-    public void run() {
-        List<WriteRequest> group = new ArrayList<>(config.maxGroupSize());
-        try {
-            while (!stopping || !queue.isEmpty()) {
-                WriteRequest first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                group.add(first);
-                queue.drainTo(group, config.maxGroupSize() - 1);
-                applyGroup(group);
-                group.clear();
+    private void drainAndApply() {
+        for (WriteRequest r = queue.poll(); r != null; r = group.size() < config.maxGroupSize() ? queue.poll() : null) {
+            group.add(r);
+            if (group.size() >= config.maxGroupSize()) {
+                break;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        }
+        try {
+            applyGroup(group);
         } finally {
-            closed = true;
-            StorageException gone = new StorageException(Kind.TRANSIENT, "SQLite store " + config.path() + " is stopped");
-            group.forEach(r -> r.fail(gone));
-            failQueued();
-            closeQuietly();
+            group.clear();
         }
     }
 
@@ -331,10 +384,14 @@ final class GroupCommitWriter implements Runnable {
     }
 
     private void failQueued() {
-        StorageException gone = new StorageException(Kind.TRANSIENT, "SQLite store " + config.path() + " is stopped");
+        StorageException gone = stopped();
         for (WriteRequest r = queue.poll(); r != null; r = queue.poll()) {
             r.fail(gone);
         }
+    }
+
+    private StorageException stopped() {
+        return new StorageException(Kind.TRANSIENT, "SQLite store " + config.path() + " is stopped");
     }
 
     private void closeQuietly() {

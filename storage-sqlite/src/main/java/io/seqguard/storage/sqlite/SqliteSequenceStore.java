@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * The embedded default store: one SQLite file in WAL mode, claimed by this process.
  *
  * <p>All changes (check-ins, error rows, resets, purges) go through one {@link GroupCommitWriter}
- * thread that commits them in groups; a caller returns only after its group committed, so every
+ * that commits them in groups (the first waiting caller leads each group); a caller returns only after its group committed, so every
  * acceptance is durable (with {@code synchronous = full}, also across power loss) and one sync
  * serves all concurrent callers. Queries run on separate connections and see committed data.
  * Agents' states are read from the file on demand and kept in a bounded cache, so start-up does
@@ -47,7 +47,6 @@ public final class SqliteSequenceStore implements SequenceStore, Managed {
     private volatile GroupCommitWriter writer;
     private volatile SqliteReads reads;
     private SqliteDatabase database;
-    private Thread writerThread;
     private boolean started;
 
     @Inject
@@ -61,7 +60,7 @@ public final class SqliteSequenceStore implements SequenceStore, Managed {
     }
 
     /**
-     * Claims the file, migrates its schema and starts the writer.
+     * Claims the file, migrates its schema and opens the connections.
      *
      * @throws StorageException naming the file when it cannot be created, written or claimed,
      *     another process holds it, or its schema cannot be migrated
@@ -83,11 +82,7 @@ public final class SqliteSequenceStore implements SequenceStore, Managed {
                 writerConnection = db.connect(false);
                 GroupCommitWriter w = new GroupCommitWriter(config, writerConnection);
                 reads = new SqliteReads(db, config);
-                Thread thread = new Thread(w, "seqguard-sqlite-writer");
-                thread.setDaemon(true);
-                thread.start();
                 writer = w;
-                writerThread = thread;
             } catch (SQLException | RuntimeException e) {
                 closeQuietly(writerConnection);
                 release();
@@ -98,22 +93,16 @@ public final class SqliteSequenceStore implements SequenceStore, Managed {
         }
     }
 
-    /** Lets queued requests commit, then closes the file and releases the claim. Idempotent. */
+    /** Waits for the group in flight, then closes the file and releases the claim. Idempotent. */
     @Override
     public void stop() {
         synchronized (lifecycle) {
             GroupCommitWriter w = writer;
-            if (w != null) {
-                w.stop();
-                try {
-                    writerThread.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    log.warn("interrupted while waiting for the writer of {} to finish", config.path());
-                }
-            }
             writer = null;
-            writerThread = null;
+            if (w != null) {
+                // Waits for the group in flight; requests still queued fail as transient.
+                w.close();
+            }
             release();
         }
     }
@@ -202,8 +191,7 @@ public final class SqliteSequenceStore implements SequenceStore, Managed {
     }
 
     private Object submit(WriteRequest request) {
-        writer().submit(request);
-        return request.await(config.commitTimeout(), config.path().toString());
+        return writer().execute(request);
     }
 
     private GroupCommitWriter writer() {

@@ -5,62 +5,63 @@ import io.seqguard.spi.AgentIdentity;
 import io.seqguard.spi.CheckResult;
 import io.seqguard.spi.SequenceError;
 import io.seqguard.spi.StorageException;
-import io.seqguard.spi.StorageException.Kind;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * One change waiting for the {@link GroupCommitWriter}. The caller submits it and blocks in
- * {@link #await(Duration, String)}; the writer applies it inside a group's transaction and
- * completes it only after that transaction committed, or fails it when the group failed.
+ * One change waiting for the {@link GroupCommitWriter}. Created by the calling thread, which
+ * queues it and either leads a group itself or parks until the leader answers it. The leader
+ * applies it inside the group's transaction and completes it only after that transaction
+ * committed, or fails it when the group failed.
  *
- * <p>Thread safe: written by the writer thread, read by the waiting caller through the future.
+ * <p>Thread safe: written by the leader under the write lock, read by the waiting caller through the future.
  */
 abstract sealed class WriteRequest {
-    private final CompletableFuture<Object> done = new CompletableFuture<>();
+    /** The caller, woken when the request is answered or when it should take over as leader. */
+    final Thread owner = Thread.currentThread();
     private Object result;
+    private volatile Object outcome;
 
-    /** Applies the change on the writer thread, inside the group's transaction. */
+    /** A failed outcome. */
+    private record Failure(StorageException error) {
+    }
+
+    /** Applies the change on the leader's thread, inside the group's transaction. */
     abstract void apply(GroupCommitWriter writer) throws java.sql.SQLException;
 
     final void result(Object value) {
         result = value;
     }
 
-    /** Called by the writer once the group committed. */
-    final void complete() {
-        done.complete(result);
+    /** Whether the request was answered (committed or failed). */
+    final boolean isDone() {
+        return outcome != null;
     }
 
-    /** Called by the writer when the group failed, or by anyone when the writer is gone. */
+    /** Called by the leader once the group committed. */
+    final void complete() {
+        outcome = result;
+        LockSupport.unpark(owner);
+    }
+
+    /** Called by the leader when the group failed, or by anyone when the store is stopped. */
     final void fail(StorageException e) {
-        done.completeExceptionally(e);
+        outcome = new Failure(e);
+        LockSupport.unpark(owner);
     }
 
     /**
-     * Waits for the group's commit.
+     * The answer of a done request.
      *
-     * @throws StorageException as the writer reported it, or {@link Kind#TRANSIENT} on timeout or
-     *     interruption (the change may still commit later, but it was not acknowledged)
+     * @throws StorageException when its group failed
      */
-    final Object await(Duration timeout, String path) {
-        try {
-            return done.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof StorageException s) {
-                throw new StorageException(s.kind(), s.getMessage(), s);
-            }
-            throw new StorageException(Kind.INTERNAL, "SQLite store " + path + ": write failed: " + e.getCause(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new StorageException(Kind.TRANSIENT, "SQLite store " + path + ": not committed within " + timeout, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StorageException(Kind.TRANSIENT, "SQLite store " + path + ": interrupted while waiting for the commit", e);
+    final Object outcome() {
+        Object o = outcome;
+        if (o instanceof Failure f) {
+            StorageException s = f.error();
+            throw new StorageException(s.kind(), s.getMessage(), s);
         }
+        return o;
     }
 
     /** A check-and-advance. */

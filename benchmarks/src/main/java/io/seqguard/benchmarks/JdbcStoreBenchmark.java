@@ -1,0 +1,174 @@
+package io.seqguard.benchmarks;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.seqguard.spi.AgentGuid;
+import io.seqguard.spi.AgentIdentity;
+import io.seqguard.spi.CheckResult;
+import io.seqguard.spi.IpAddress;
+import io.seqguard.spi.MacAddress;
+import io.seqguard.spi.NodeName;
+import io.seqguard.spi.SequencePolicy;
+import io.seqguard.storage.jdbc.JdbcConfig;
+import io.seqguard.storage.jdbc.JdbcSequenceStore;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.BenchmarkParams;
+
+/**
+ * Check-ins per second on PostgreSQL: through {@link JdbcSequenceStore} (one conditional upsert per
+ * check-in, acknowledged after its commit) versus the raw ceiling, a JDBC batch of the same
+ * conditional upsert committed once per {@value #BATCH} rows, from the same number of client
+ * threads ({@code -t}) and the same pool size. Each thread advances its own agents, so every
+ * check-in is an accepted advance (the common case in production).
+ *
+ * <p>A fresh database {@code seqguard_bench_<random>} is created per trial and dropped after.
+ * {@code -Dseqguard.bench.pg=jdbc:postgresql://host:5432/} and {@code -Dseqguard.bench.user=}
+ * point it elsewhere. Run: {@code java -jar benchmarks/target/benchmarks.jar JdbcStoreBenchmark -t 8}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class JdbcStoreBenchmark {
+    static final int BATCH = 50;
+    private static final int AGENTS_PER_THREAD = 1_000;
+
+    private static final String RAW_UPSERT = """
+            INSERT INTO raw_agents AS a
+                (guid, last, prev_last, ring, ver, first_seen, last_seen, last_node_name, last_mac, last_ip)
+            VALUES (?, ?, -1, NULL, 0, ?, ?, ?, ?, ?)
+            ON CONFLICT (guid) DO UPDATE SET
+                prev_last = a.last, last = EXCLUDED.last, ring = NULL, ver = a.ver + 1,
+                last_seen = EXCLUDED.last_seen, last_node_name = EXCLUDED.last_node_name,
+                last_mac = EXCLUDED.last_mac, last_ip = EXCLUDED.last_ip
+            WHERE a.last < EXCLUDED.last""";
+
+    @Param({"jdbc:postgresql://127.0.0.1:5432/"})
+    public String server;
+
+    /** The store's strict-mode batch size (1: one statement and commit per check-in). */
+    @Param({"64"})
+    public int batchSize;
+
+    /** Connections per pool, the same for the store and the raw baseline. */
+    @Param({"8"})
+    public int poolSize;
+
+    private String database;
+    private JdbcSequenceStore store;
+    private HikariDataSource raw;
+
+    @Setup(Level.Trial)
+    public void setUp(BenchmarkParams params) throws SQLException {
+        String base = System.getProperty("seqguard.bench.pg", server);
+        String user = System.getProperty("seqguard.bench.user", "postgres");
+        database = "seqguard_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        admin(base, user, "CREATE DATABASE " + database);
+        int pool = poolSize;
+        store = new JdbcSequenceStore(new JdbcConfig(base + database, user, "", pool, Duration.ofSeconds(5), Duration.ofSeconds(30),
+                Duration.ofMinutes(30), true, batchSize, Map.of()));
+        store.start();
+        HikariConfig h = new HikariConfig();
+        h.setJdbcUrl(base + database);
+        h.setUsername(user);
+        h.setMaximumPoolSize(pool);
+        h.setAutoCommit(false);
+        raw = new HikariDataSource(h);
+        try (Connection c = raw.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE raw_agents (LIKE seqguard_agents INCLUDING ALL)");
+            c.commit();
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws SQLException {
+        store.stop();
+        raw.close();
+        admin(System.getProperty("seqguard.bench.pg", server), System.getProperty("seqguard.bench.user", "postgres"),
+                "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+    }
+
+    private static void admin(String base, String user, String sql) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", user);
+        try (Connection c = DriverManager.getConnection(base + "postgres", p); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** One thread's agents, each check-in a higher number for the next agent in turn. */
+    @State(Scope.Thread)
+    public static class Agents {
+        final AgentIdentity[] agents = new AgentIdentity[AGENTS_PER_THREAD];
+        long sequence;
+        int next;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            for (int i = 0; i < agents.length; i++) {
+                agents[i] = new AgentIdentity(AgentGuid.of(UUID.randomUUID()), new NodeName("BENCH-PC-" + i),
+                        new MacAddress(String.format("0011223%05X", i)), new IpAddress("10.1." + (i / 250) + "." + (i % 250)));
+            }
+        }
+
+        AgentIdentity nextAgent() {
+            AgentIdentity a = agents[next];
+            next = (next + 1) % agents.length;
+            if (next == 0) {
+                sequence++;
+            }
+            return a;
+        }
+    }
+
+    @Benchmark
+    public CheckResult store(Agents agents) {
+        AgentIdentity agent = agents.nextAgent();
+        return store.checkAndAdvance(agent, agents.sequence, SequencePolicy.STRICT, Instant.now());
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int[] rawBatchedUpsert(Agents agents) throws SQLException {
+        try (Connection c = raw.getConnection(); PreparedStatement ps = c.prepareStatement(RAW_UPSERT)) {
+            LocalDateTime now = LocalDateTime.ofInstant(Instant.now().truncatedTo(ChronoUnit.MILLIS), ZoneOffset.UTC);
+            for (int i = 0; i < BATCH; i++) {
+                AgentIdentity agent = agents.nextAgent();
+                ps.setString(1, agent.guid().toString());
+                ps.setLong(2, agents.sequence);
+                ps.setObject(3, now);
+                ps.setObject(4, now);
+                ps.setString(5, agent.nodeName().value());
+                ps.setString(6, agent.macAddress().value());
+                ps.setString(7, agent.ipAddress().value());
+                ps.addBatch();
+            }
+            int[] counts = ps.executeBatch();
+            c.commit();
+            return counts;
+        }
+    }
+}

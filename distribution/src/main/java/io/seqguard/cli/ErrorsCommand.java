@@ -1,0 +1,94 @@
+package io.seqguard.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.seqguard.spi.AgentGuid;
+import io.seqguard.spi.InvalidValueException;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code seqguard errors}: rows of the sequence error table, newest first. */
+@Command(name = "errors", mixinStandardHelpOptions = true,
+        description = {
+            "List sequence errors from the EPOAgentSequenceErrorLog table, newest first.",
+            "Talks to the running server's admin API (GET /admin/v1/sequence-errors)."})
+final class ErrorsCommand implements Callable<Integer> {
+    @Mixin
+    AdminOptions admin = new AdminOptions();
+
+    @Option(names = "--guid", paramLabel = "GUID", description = "Only this agent GUID (any case, braces optional).")
+    String guid;
+
+    @Option(names = "--since", paramLabel = "WHEN", description = "Only errors at or after WHEN: an ISO-8601 instant or a span back from now (30m, 24h, 7d).")
+    String since;
+
+    @Option(names = "--until", paramLabel = "WHEN", description = "Only errors before WHEN (same forms as --since).")
+    String until;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "At most N rows (1 to 10000; default ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--csv", description = "Print CSV, as the server renders it.")
+    boolean csv;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Map<String, String> query = new LinkedHashMap<>();
+        Instant now = Instant.now();
+        if (guid != null) {
+            try {
+                query.put("agentGuid", AgentGuid.parse("--guid", guid).toString());
+            } catch (InvalidValueException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+        if (since != null) {
+            query.put("since", Output.when(since, now).toString());
+        }
+        if (until != null) {
+            query.put("until", Output.when(until, now).toString());
+        }
+        if (limit < 1 || limit > 10_000) {
+            throw new ParameterException(spec.commandLine(), "--limit must be from 1 to 10000, not " + limit);
+        }
+        query.put("limit", Integer.toString(limit));
+        AdminClient client = admin.client();
+        PrintWriter out = spec.commandLine().getOut();
+        if (csv) {
+            out.print(client.getCsv("/admin/v1/sequence-errors", query).body());
+            return 0;
+        }
+        JsonNode answer = client.get("/admin/v1/sequence-errors", query).json();
+        if (admin.json) {
+            out.println(Output.pretty(answer));
+            return 0;
+        }
+        Table table = new Table("AutoID>", "time (UTC)", "agent GUID", "node name", "IP address", "MAC address", "received>", "last>",
+                "enforced");
+        for (JsonNode row : answer.path("errors")) {
+            table.row(Output.text(row, "autoId"), Output.time(row, "time"), Output.text(row, "agentGuid"), Output.text(row, "nodeName"),
+                    Output.text(row, "ipAddress"), Output.text(row, "macAddress"), Output.text(row, "received"), Output.text(row, "last"),
+                    row.path("enforced").asBoolean(true) ? "yes" : "no (audit)");
+        }
+        if (table.size() == 0) {
+            spec.commandLine().getErr().println("No sequence errors match.");
+            return 0;
+        }
+        table.print(out);
+        if (table.size() == limit) {
+            spec.commandLine().getErr().println("(showing the newest " + limit + "; use --limit, --since or --guid for more)");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,70 @@
+package io.seqguard.cli;
+
+import io.seqguard.core.bootstrap.SeqguardServer;
+import io.seqguard.core.bootstrap.StartupException;
+import io.seqguard.spi.config.ConfigException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code seqguard run}: the server in the foreground. SIGTERM and SIGINT (Ctrl-C) stop it in
+ * order through a shutdown hook: transports first, the store last, then the logs are flushed.
+ * The JVM then exits with the signal's status (143 for SIGTERM, 130 for SIGINT).
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {
+            "Run the server in the foreground until SIGTERM or Ctrl-C.",
+            "A bad configuration is printed as one numbered list of problems, and nothing starts (exit 1)."})
+final class RunCommand implements Callable<Integer> {
+    @Mixin
+    InstallationOptions installation = new InstallationOptions();
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Path home = installation.home();
+        try {
+            // data/ and logs/ appear on first run; the store and Logback would create them too,
+            // but an unwritable home should fail here, with its name, rather than deep inside them.
+            Files.createDirectories(home.resolve("data"));
+            Files.createDirectories(home.resolve("logs"));
+        } catch (IOException e) {
+            throw new CliException("cannot create data/ and logs/ under " + home + ": " + e);
+        }
+        SeqguardServer.Builder builder = SeqguardServer.builder().home(home);
+        if (installation.configFile() != null) {
+            builder.configFile(installation.configFile());
+        }
+        SeqguardServer server;
+        try {
+            server = builder.start();
+        } catch (ConfigException e) {
+            spec.commandLine().getErr().println(e.getMessage());
+            return 1;
+        } catch (StartupException e) {
+            spec.commandLine().getErr().println("seqguard: cannot start: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.stop();
+            } finally {
+                Logging.flush();
+                stopped.countDown();
+            }
+        }, "seqguard-shutdown"));
+        // The hook does the work; this thread only keeps the process in the foreground.
+        stopped.await();
+        return 0;
+    }
+}

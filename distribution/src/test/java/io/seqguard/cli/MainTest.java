@@ -1,0 +1,123 @@
+package io.seqguard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class MainTest {
+    @TempDir
+    Path home;
+
+    @Test
+    void noCommandIsAUsageError() {
+        CliRun run = CliRun.of();
+        assertThat(run.exitCode()).isEqualTo(Main.USAGE);
+        assertThat(run.err()).contains("a command is required").contains("--help");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void unknownCommandIsAUsageErrorWithASuggestion() {
+        CliRun run = CliRun.of("suspect");
+        assertThat(run.exitCode()).isEqualTo(Main.USAGE);
+        assertThat(run.err()).contains("suspect").contains("suspects");
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        CliRun run = CliRun.of("errors", "--no-such-option");
+        assertThat(run.exitCode()).isEqualTo(Main.USAGE);
+        assertThat(run.err()).contains("--no-such-option");
+    }
+
+    @Test
+    void topLevelHelpListsEveryCommand() {
+        CliRun run = CliRun.of("--help");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("run", "config", "errors", "agents", "suspects", "purge", "simulate", "version", "Exit codes");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"run", "config", "errors", "agents", "suspects", "purge", "simulate", "version"})
+    void everyCommandHasHelp(String command) {
+        CliRun run = CliRun.of(command, "--help");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith("Usage: seqguard " + command);
+    }
+
+    @Test
+    void agentsSubcommandsHaveHelp() {
+        assertThat(CliRun.of("agents", "show", "--help").exitCode()).isZero();
+        assertThat(CliRun.of("agents", "reset", "--help").exitCode()).isZero();
+        assertThat(CliRun.of("agents").exitCode()).isEqualTo(Main.USAGE);
+    }
+
+    @Test
+    void versionPrintsTheBuiltVersion() {
+        CliRun run = CliRun.of("version");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith("seqguard ").contains("Java ").doesNotContain("unknown");
+    }
+
+    @Test
+    void aBadGuidIsAUsageErrorNamingTheRule() {
+        CliRun run = CliRun.of("agents", "reset", "not-a-guid", "--home", home.toString());
+        assertThat(run.exitCode()).isEqualTo(Main.USAGE);
+        assertThat(run.err()).contains("GUID").contains("UUID");
+    }
+
+    @Test
+    void adminCommandWithoutAToken() {
+        CliRun run = CliRun.of("errors", "--home", home.toString());
+        assertThat(run.exitCode()).isEqualTo(Main.FAILURE);
+        assertThat(run.err()).contains("no admin token").contains("admin.token");
+    }
+
+    @Test
+    void adminCommandWithoutAServer() throws IOException {
+        Files.createDirectories(home.resolve("data"));
+        Files.writeString(home.resolve("data/admin.token"), "0123456789abcdef0123456789abcdef\n");
+        // Port 1 on loopback: nothing listens there, and connecting is refused at once.
+        CliRun run = CliRun.of("suspects", "--home", home.toString(), "--admin-url", "http://127.0.0.1:1");
+        assertThat(run.exitCode()).isEqualTo(Main.FAILURE);
+        assertThat(run.err()).contains("cannot reach the admin API at http://127.0.0.1:1").contains("Is the server running");
+    }
+
+    @Test
+    void configPrintsTheEffectiveValuesAndRedactsSecrets() throws IOException {
+        Files.createDirectories(home.resolve("conf"));
+        Files.writeString(home.resolve("conf/application.conf"), "seqguard.storage = memory\nseqguard.jdbc.password = hunter2-secret\n");
+        CliRun run = CliRun.of("config", "--home", home.toString());
+        assertThat(run.err()).doesNotContain("hunter2");
+        assertThat(run.out()).contains("storage = \"memory\"").contains("conf/application.conf").doesNotContain("hunter2");
+    }
+
+    @Test
+    void configNamesTheKeyOfABadValueAndExitsOne() throws IOException {
+        Files.createDirectories(home.resolve("conf"));
+        Files.writeString(home.resolve("conf/application.conf"), "seqguard.storage = memory\nseqguard.sequence.window = lots\n");
+        CliRun run = CliRun.of("config", "--home", home.toString());
+        assertThat(run.exitCode()).isEqualTo(Main.FAILURE);
+        assertThat(run.err()).contains("Invalid configuration").contains("1) seqguard.sequence.window").contains("lots");
+    }
+
+    @Test
+    void simulateRefusesARemoteServerByDefault() {
+        CliRun run = CliRun.of("simulate", "--home", home.toString(), "--agent-url", "http://192.0.2.1:8080/agent/v1/requests");
+        assertThat(run.exitCode()).isEqualTo(Main.USAGE);
+        assertThat(run.err()).contains("--allow-remote");
+    }
+
+    @Test
+    void simulateRejectsTooFewRequests() {
+        CliRun run = CliRun.of("simulate", "--home", home.toString(), "--requests", "2");
+        assertThat(run.exitCode()).isEqualTo(Main.USAGE);
+        assertThat(run.err()).contains("at least 4 requests");
+    }
+}

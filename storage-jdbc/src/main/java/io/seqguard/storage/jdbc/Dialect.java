@@ -1,0 +1,98 @@
+package io.seqguard.storage.jdbc;
+
+import io.seqguard.spi.CheckResult;
+import java.time.LocalDateTime;
+import java.util.List;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * What differs between PostgreSQL and MariaDB/MySQL: the URL scheme, driver settings, the
+ * migrations folder, and the few statements whose SQL or result reading is vendor specific (the
+ * one-round-trip strict upsert, insert-if-absent, chunked deletes). Everything else is portable SQL
+ * in {@link JdbcSequenceStore}.
+ *
+ * <p>Stateless and thread safe. Methods run on the caller's handle and let JDBI exceptions through;
+ * the store translates them.
+ */
+abstract sealed class Dialect permits PostgresDialect, MariaDbDialect {
+    /** The URL prefixes a dialect exists for. */
+    static final List<String> SUPPORTED_PREFIXES = List.of("jdbc:postgresql:", "jdbc:mariadb:", "jdbc:mysql:");
+
+    /** The dialect for a JDBC URL, or empty when no dialect supports it. */
+    static Optional<Dialect> forUrl(String url) {
+        String u = url.toLowerCase(Locale.ROOT);
+        if (u.startsWith("jdbc:postgresql:")) {
+            return Optional.of(new PostgresDialect());
+        }
+        if (u.startsWith("jdbc:mariadb:") || u.startsWith("jdbc:mysql:")) {
+            return Optional.of(new MariaDbDialect());
+        }
+        return Optional.empty();
+    }
+
+    /** A short name for logs, e.g. {@code postgresql}. */
+    abstract String name();
+
+    /** The Flyway location of this dialect's versioned migrations. */
+    final String migrationLocation() {
+        return "classpath:db/seqguard/" + name();
+    }
+
+    /** The URL to hand to the driver (the one we ship may need a different scheme). */
+    String driverUrl(String url) {
+        return url;
+    }
+
+    /**
+     * Driver properties that bound every wait, so an unreachable database yields a quick failure
+     * instead of threads stuck in socket reads.
+     */
+    abstract void driverProperties(JdbcConfig config, Properties out);
+
+    /**
+     * Strict mode in one statement: registers the GUID, or advances {@code last} when
+     * {@code row.last()} is higher than the stored one, atomically.
+     *
+     * @return the verdict with the previous {@code last}; or null when the number was stale and
+     *     this dialect could not learn the stored value in the same round trip
+     */
+    abstract CheckResult strictUpsert(Handle h, AgentRow row);
+
+    /** Whether {@link #strictUpsertBatch} is available. */
+    boolean batchesStrictUpserts() {
+        return false;
+    }
+
+    /**
+     * The strict upsert for several distinct GUIDs in one statement and one commit.
+     *
+     * @param rows distinct GUIDs
+     * @return for each GUID that was registered or advanced, its previous {@code last} (-1 when it
+     *     was registered); GUIDs not in the map were stale
+     */
+    Map<String, Long> strictUpsertBatch(Handle h, List<AgentRow> rows) throws SQLException {
+        throw new UnsupportedOperationException(name() + " has no batched upsert");
+    }
+
+    /** Inserts the agent row unless the GUID exists. @return true when inserted */
+    abstract boolean insertAgentIfAbsent(Handle h, AgentRow row);
+
+    /** Inserts the hour's counter row at zero unless it exists. @return true when inserted */
+    abstract boolean insertHourIfAbsent(Handle h, LocalDateTime hour);
+
+    /** Deletes at most {@code chunk} error rows older than {@code cutoff}. @return rows deleted */
+    abstract int deleteErrorsBefore(Handle h, LocalDateTime cutoff, int chunk);
+
+    /** A collation clause that makes GUID ordering byte-wise, as in Java; may be empty. */
+    abstract String binaryCollation();
+
+    static int seconds(java.time.Duration d) {
+        // Drivers that count in whole seconds get at least one, never 0 (which means "forever").
+        return (int) Math.max(1, (d.toMillis() + 999) / 1000);
+    }
+}

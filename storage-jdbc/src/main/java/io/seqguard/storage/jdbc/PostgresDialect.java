@@ -1,0 +1,156 @@
+package io.seqguard.storage.jdbc;
+
+import io.seqguard.spi.CheckResult;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.LocalDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.argument.Argument;
+
+/**
+ * PostgreSQL 12+ (and, on paper, PostgreSQL-compatible databases; see docs/SCALING.md). Stateless
+ * and thread safe.
+ */
+final class PostgresDialect extends Dialect {
+    /*
+     * The conditional upsert: a new GUID is inserted; a known one is updated only when the number is
+     * higher, and RETURNING then yields a row. prev_last carries the old value into RETURNING
+     * (PostgreSQL before 18 cannot return OLD values); -1 marks a fresh insert. No row means stale.
+     * ON CONFLICT takes the row lock and re-checks the WHERE on the latest version, so concurrent
+     * callers under READ COMMITTED serialize per GUID and exactly one wins each number.
+     */
+    private static final String STRICT_UPSERT = """
+            INSERT INTO seqguard_agents AS a
+                (guid, last, prev_last, ring, ver, first_seen, last_seen, last_node_name, last_mac, last_ip)
+            VALUES (:guid, :last, -1, NULL, :ver, :now, :now, :node, :mac, :ip)
+            ON CONFLICT (guid) DO UPDATE SET
+                prev_last = a.last, last = EXCLUDED.last, ring = NULL, ver = a.ver + 1,
+                last_seen = EXCLUDED.last_seen, last_node_name = EXCLUDED.last_node_name,
+                last_mac = EXCLUDED.last_mac, last_ip = EXCLUDED.last_ip
+            WHERE a.last < EXCLUDED.last
+            RETURNING prev_last""";
+
+    /*
+     * The same upsert for many GUIDs in one statement and one commit (group commit). Rows are fed in
+     * GUID order so that concurrent batches lock rows in the same order and cannot deadlock each
+     * other; RETURNING names the rows that were written, every other GUID was stale.
+     */
+    private static final String STRICT_UPSERT_BATCH = """
+            INSERT INTO seqguard_agents AS a
+                (guid, last, prev_last, ring, ver, first_seen, last_seen, last_node_name, last_mac, last_ip)
+            SELECT u.guid, u.last, -1, NULL, u.ver, u.at::timestamp(3), u.at::timestamp(3), u.node, u.mac, u.ip
+            FROM unnest(:guids, :lasts, :vers, :ats, :nodes, :macs, :ips) AS u(guid, last, ver, at, node, mac, ip)
+            ORDER BY u.guid COLLATE "C"
+            ON CONFLICT (guid) DO UPDATE SET
+                prev_last = a.last, last = EXCLUDED.last, ring = NULL, ver = a.ver + 1,
+                last_seen = EXCLUDED.last_seen, last_node_name = EXCLUDED.last_node_name,
+                last_mac = EXCLUDED.last_mac, last_ip = EXCLUDED.last_ip
+            WHERE a.last < EXCLUDED.last
+            RETURNING a.guid, a.prev_last""";
+
+    private static final String INSERT_AGENT = """
+            INSERT INTO seqguard_agents
+                (guid, last, prev_last, ring, ver, first_seen, last_seen, last_node_name, last_mac, last_ip)
+            VALUES (:guid, :last, -1, :ring, :ver, :now, :now, :node, :mac, :ip)
+            ON CONFLICT (guid) DO NOTHING""";
+
+    @Override
+    String name() {
+        return "postgresql";
+    }
+
+    @Override
+    void driverProperties(JdbcConfig config, Properties out) {
+        out.setProperty("connectTimeout", String.valueOf(seconds(config.connectionTimeout())));
+        out.setProperty("loginTimeout", String.valueOf(seconds(config.connectionTimeout())));
+        out.setProperty("socketTimeout", String.valueOf(seconds(config.queryTimeout())));
+        out.setProperty("tcpKeepAlive", "true");
+        out.setProperty("ApplicationName", "seqguard");
+    }
+
+    @Override
+    CheckResult strictUpsert(Handle h, AgentRow row) {
+        return row.bindTo(h.createQuery(STRICT_UPSERT))
+                .map((rs, ctx) -> rs.getLong(1))
+                .findOne()
+                .map(prev -> prev < 0 ? CheckResult.registered() : CheckResult.accepted(prev))
+                .orElse(null);
+    }
+
+    @Override
+    boolean batchesStrictUpserts() {
+        return true;
+    }
+
+    @Override
+    Map<String, Long> strictUpsertBatch(Handle h, List<AgentRow> rows) throws SQLException {
+        int n = rows.size();
+        String[] guids = new String[n];
+        Long[] lasts = new Long[n];
+        Long[] vers = new Long[n];
+        String[] ats = new String[n];
+        String[] nodes = new String[n];
+        String[] macs = new String[n];
+        String[] ips = new String[n];
+        for (int i = 0; i < n; i++) {
+            AgentRow r = rows.get(i);
+            guids[i] = r.guid();
+            lasts[i] = r.last();
+            vers[i] = r.ver();
+            ats[i] = r.now().toString(); // ISO-8601 without zone, read back as timestamp
+            nodes[i] = r.nodeName();
+            macs[i] = r.mac();
+            ips[i] = r.ip();
+        }
+        Connection c = h.getConnection();
+        Map<String, Long> written = new HashMap<>();
+        h.createQuery(STRICT_UPSERT_BATCH)
+                .bind("guids", array(c, "varchar", guids))
+                .bind("lasts", array(c, "int8", lasts))
+                .bind("vers", array(c, "int8", vers))
+                .bind("ats", array(c, "varchar", ats))
+                .bind("nodes", array(c, "varchar", nodes))
+                .bind("macs", array(c, "varchar", macs))
+                .bind("ips", array(c, "varchar", ips))
+                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
+                .forEach(e -> written.put(e.getKey(), e.getValue()));
+        return written;
+    }
+
+    private static Argument array(Connection c, String type, Object[] values) throws SQLException {
+        Array array = c.createArrayOf(type, values);
+        return (position, statement, ctx) -> statement.setArray(position, array);
+    }
+
+    @Override
+    boolean insertAgentIfAbsent(Handle h, AgentRow row) {
+        return row.bindTo(h.createUpdate(INSERT_AGENT)).bind("ring", row.ring()).execute() == 1;
+    }
+
+    @Override
+    boolean insertHourIfAbsent(Handle h, LocalDateTime hour) {
+        return h.createUpdate("INSERT INTO seqguard_error_hours (hour_start, row_count) VALUES (:hour, 0) ON CONFLICT (hour_start) DO NOTHING")
+                .bind("hour", UtcTime.argument(hour))
+                .execute() == 1;
+    }
+
+    @Override
+    int deleteErrorsBefore(Handle h, LocalDateTime cutoff, int chunk) {
+        return h.createUpdate("""
+                        DELETE FROM EPOAgentSequenceErrorLog WHERE AutoID IN (
+                            SELECT AutoID FROM EPOAgentSequenceErrorLog WHERE TheTimestamp < :cutoff LIMIT :chunk)""")
+                .bind("cutoff", UtcTime.argument(cutoff))
+                .bind("chunk", chunk)
+                .execute();
+    }
+
+    @Override
+    String binaryCollation() {
+        return " COLLATE \"C\"";
+    }
+}

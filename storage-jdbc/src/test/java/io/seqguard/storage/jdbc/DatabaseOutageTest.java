@@ -1,0 +1,181 @@
+package io.seqguard.storage.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.seqguard.spi.AgentGuid;
+import io.seqguard.spi.AgentIdentity;
+import io.seqguard.spi.CheckResult;
+import io.seqguard.spi.SequencePolicy;
+import io.seqguard.spi.StorageException;
+import io.seqguard.spi.Verdict;
+import java.net.URI;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The database goes away mid-run and comes back: the store answers with transient failures
+ * (never an acceptance it did not record, never a hang), and recovers without a restart. The
+ * shared servers keep running: outages are made with a TCP proxy between store and server, or by
+ * killing the store's server-side sessions.
+ */
+class DatabaseOutageTest {
+    private static final Instant NOW = Instant.parse("2024-06-01T12:00:00Z");
+    /** Attempts, 100 ms apart, that a recovering store gets before the test calls it stuck. */
+    private static final int RECOVERY_ATTEMPTS = 300;
+
+    private static JdbcConfig viaProxy(TestDatabase db, TcpProxy proxy) {
+        return new JdbcConfig(proxy.proxied(db.url()), db.user(), "", 2, Duration.ofMillis(500), Duration.ofSeconds(1),
+                Duration.ofMinutes(30), true, 64, Map.of());
+    }
+
+    private static TcpProxy proxyFor(TestDatabase db) throws Exception {
+        URI uri = URI.create(db.url().substring("jdbc:".length()));
+        return new TcpProxy(uri.getHost(), uri.getPort());
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Server.class)
+    void droppedConnectionsFailFastAndRecover(TestDatabase.Server server) throws Exception {
+        try (TestDatabase db = TestDatabase.create(server); TcpProxy proxy = proxyFor(db)) {
+            JdbcSequenceStore store = new JdbcSequenceStore(viaProxy(db, proxy));
+            store.start();
+            try {
+                AgentIdentity agent = AgentIdentity.of(AgentGuid.of(UUID.randomUUID()));
+                assertThat(store.checkAndAdvance(agent, 1, SequencePolicy.STRICT, NOW).verdict()).isEqualTo(Verdict.REGISTERED);
+
+                proxy.mode(TcpProxy.Mode.DROP);
+                assertTransient(() -> store.checkAndAdvance(agent, 2, SequencePolicy.STRICT, NOW));
+                assertTransient(() -> store.checkAndAdvance(agent, 3, SequencePolicy.window(8), NOW));
+                assertTransient(() -> store.findSuspects(NOW, 10));
+                assertThat(store.isReachable()).isFalse();
+
+                proxy.mode(TcpProxy.Mode.FORWARD);
+                // Nothing was accepted during the outage, so 2 is still fresh once the store is back.
+                CheckResult result = untilRecovered(() -> store.checkAndAdvance(agent, 2, SequencePolicy.STRICT, NOW));
+                assertThat(result).isEqualTo(CheckResult.accepted(1));
+                assertThat(store.isReachable()).isTrue();
+            } finally {
+                store.stop();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Server.class)
+    void aSilentDatabaseTimesOutEveryCallerInsteadOfPilingThemUp(TestDatabase.Server server) throws Exception {
+        try (TestDatabase db = TestDatabase.create(server); TcpProxy proxy = proxyFor(db)) {
+            JdbcSequenceStore store = new JdbcSequenceStore(viaProxy(db, proxy));
+            store.start();
+            ExecutorService callers = Executors.newFixedThreadPool(12);
+            try {
+                AgentIdentity agent = AgentIdentity.of(AgentGuid.of(UUID.randomUUID()));
+                store.checkAndAdvance(agent, 1, SequencePolicy.STRICT, NOW);
+
+                proxy.mode(TcpProxy.Mode.BLACKHOLE);
+                // Six times the pool: the first two wait on dead sockets until the query timeout,
+                // the rest on the pool until the connection timeout; all must come back transient.
+                List<Future<?>> calls = new ArrayList<>();
+                for (int i = 0; i < 12; i++) {
+                    long n = 2 + i;
+                    calls.add(callers.submit(() -> assertTransient(() -> store.checkAndAdvance(agent, n, SequencePolicy.STRICT, NOW))));
+                }
+                for (Future<?> call : calls) {
+                    call.get(2, TimeUnit.MINUTES); // a hang guard, not a speed assertion
+                }
+
+                proxy.mode(TcpProxy.Mode.FORWARD);
+                CheckResult result = untilRecovered(() -> store.checkAndAdvance(agent, 100, SequencePolicy.STRICT, NOW));
+                assertThat(result.verdict()).isEqualTo(Verdict.ACCEPTED);
+            } finally {
+                callers.shutdownNow();
+                store.stop();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Server.class)
+    void killedSessionsAreReplacedWithoutLosingAcceptances(TestDatabase.Server server) throws Exception {
+        try (TestDatabase db = TestDatabase.create(server)) {
+            JdbcSequenceStore store = new JdbcSequenceStore(db.config(db.url(), 3, Duration.ofSeconds(2)));
+            store.start();
+            try {
+                AgentIdentity agent = AgentIdentity.of(AgentGuid.of(UUID.randomUUID()));
+                long highestAccepted = -1;
+                int transientFailures = 0;
+                for (long n = 0; n < 60; n++) {
+                    if (n % 10 == 5) {
+                        killStoreSessions(db);
+                    }
+                    try {
+                        CheckResult r = store.checkAndAdvance(agent, n, SequencePolicy.STRICT, NOW);
+                        assertThat(r.verdict().accepted()).as("number %d", n).isTrue();
+                        assertThat(r.last()).isEqualTo(highestAccepted);
+                        highestAccepted = n;
+                    } catch (StorageException e) {
+                        assertThat(e.kind()).isEqualTo(StorageException.Kind.TRANSIENT);
+                        transientFailures++;
+                        // A transient failure may hide a commit whose answer was lost; the stored
+                        // value says which, and must be one of the two.
+                        long stored = untilRecovered(() -> store.agentInfo(agent.guid(), NOW)).map(i -> i.last()).orElse(-1L);
+                        assertThat(stored).isIn(highestAccepted, n);
+                        highestAccepted = stored;
+                    }
+                }
+                assertThat(store.agentInfo(agent.guid(), NOW).orElseThrow().last()).isEqualTo(59);
+                // Recently used connections are handed out unchecked, so the kills must have shown.
+                assertThat(transientFailures).as("transient failures seen after the kills").isPositive();
+            } finally {
+                store.stop();
+            }
+        }
+    }
+
+    private static void killStoreSessions(TestDatabase db) throws SQLException {
+        if (db.server() == TestDatabase.Server.POSTGRESQL) {
+            db.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+        } else {
+            db.execute("""
+                    BEGIN NOT ATOMIC
+                      FOR s IN (SELECT id FROM information_schema.processlist WHERE db = DATABASE() AND id <> CONNECTION_ID()) DO
+                        KILL CONNECTION s.id;
+                      END FOR;
+                    END""");
+        }
+    }
+
+    private static void assertTransient(Runnable call) {
+        assertThatThrownBy(call::run)
+                .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.kind()).isEqualTo(StorageException.Kind.TRANSIENT));
+    }
+
+    private interface Call<T> {
+        T run();
+    }
+
+    private static <T> T untilRecovered(Call<T> call) throws InterruptedException {
+        StorageException last = null;
+        for (int attempt = 0; attempt < RECOVERY_ATTEMPTS; attempt++) {
+            try {
+                return call.run();
+            } catch (StorageException e) {
+                assertThat(e.kind()).isEqualTo(StorageException.Kind.TRANSIENT);
+                last = e;
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("the store did not recover", last);
+    }
+}
