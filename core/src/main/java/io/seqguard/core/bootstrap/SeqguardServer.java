@@ -9,25 +9,19 @@ import com.google.inject.Module;
 import com.google.inject.Stage;
 import com.google.inject.TypeLiteral;
 import com.google.inject.CreationException;
-import io.seqguard.core.config.ConfigLoader;
+import com.google.inject.ProvisionException;
 import io.seqguard.core.config.ConfigSources;
 import io.seqguard.core.config.CoreConfig;
-import io.seqguard.core.config.ErrorTableConfig;
 import io.seqguard.core.config.LoadedConfig;
-import io.seqguard.core.config.PurgeConfig;
-import io.seqguard.core.config.SequenceConfig;
 import io.seqguard.spi.Managed;
 import io.seqguard.spi.Plugin;
-import io.seqguard.spi.PluginKind;
 import io.seqguard.spi.SequenceGuard;
-import io.seqguard.spi.config.ConfigProblem;
-import io.seqguard.spi.config.ConfigReader;
+import io.seqguard.spi.config.ConfigException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -165,109 +159,51 @@ public final class SeqguardServer implements AutoCloseable {
         }
 
         /**
+         * Discovers plugins and reads and checks the whole configuration without starting
+         * anything, as {@link #start()} does first. The command line's {@code config} command uses
+         * it; close the plan when it is not started.
+         */
+        public StartupPlan plan() {
+            Path root = (home != null ? home : Path.of(systemProperties.getProperty(ConfigSources.HOME_PROPERTY, ".")))
+                    .toAbsolutePath().normalize();
+            return StartupPlan.prepare(root, configFile, overrides, systemProperties, plugins, discover);
+        }
+
+        /**
          * Validates everything, then starts the server.
          *
          * @throws io.seqguard.spi.config.ConfigException listing every configuration problem; nothing was started
          * @throws StartupException when a component failed to start; what had started was stopped
          */
         public SeqguardServer start() {
-            Path root = (home != null ? home : Path.of(systemProperties.getProperty("seqguard.home", "."))).toAbsolutePath().normalize();
-            ClassLoader serverLoader = SeqguardServer.class.getClassLoader();
-            PluginRegistry registry = new PluginRegistry();
-            plugins.forEach(p -> registry.add(p, "code"));
-            if (discover) {
-                registry.discoverClassPath(serverLoader);
-                // The plugins folder is itself configurable: read it from the server's own configuration first.
-                LoadedConfig preliminary = ConfigLoader.load(sources(root, List.of(serverLoader)));
-                ConfigReader pre = ConfigReader.of(preliminary.config(), root);
-                Path pluginsDir = pre.at("seqguard").path("plugins.dir");
-                registry.discoverFolder(pluginsDir, serverLoader);
+            StartupPlan plan = plan();
+            plan.warnings().forEach(w -> LOG.warn("{}", w));
+            if (!plan.problems().isEmpty()) {
+                plan.close();
+                throw new ConfigException(plan.problems());
             }
-            List<ClassLoader> loaders = new ArrayList<>();
-            loaders.add(serverLoader);
-            loaders.addAll(registry.folderLoaders());
-            LoadedConfig loaded = ConfigLoader.load(sources(root, loaders));
-            loaded.warnings().forEach(w -> LOG.warn("{}", w));
-
-            ConfigReader reader = ConfigReader.of(loaded.config(), root);
-            loaded.problems().forEach(reader::problem);
-            registry.problems().forEach(p -> reader.problem(new ConfigProblem("seqguard.plugins.dir", "plugin discovery", null, p)));
-            CoreConfig core = CoreConfig.read(reader);
-            SequenceConfig sequence = SequenceConfig.read(reader);
-            ErrorTableConfig errors = ErrorTableConfig.read(reader);
-            PurgeConfig purge = PurgeConfig.read(reader);
-
-            List<Module> all = new ArrayList<>();
-            all.add(new CoreModule(loaded.config(), root, core, sequence, errors, purge));
-            for (Plugin plugin : select(registry, reader, core, errors)) {
-                try {
-                    all.add(requireNonNull(plugin.module(reader), "module of plugin " + plugin.id()));
-                } catch (RuntimeException e) {
-                    reader.problem(new ConfigProblem(plugin.kind().selectionKey(), "plugin " + plugin.id(), plugin.id(),
-                            "the plugin failed to read its configuration: " + e));
-                }
-            }
-            reader.throwIfProblems();
+            List<Module> all = new ArrayList<>(plan.modules());
             all.addAll(modules);
-
             Injector injector;
+            Lifecycle lifecycle;
             try {
                 injector = Guice.createInjector(Stage.PRODUCTION, all);
-            } catch (CreationException e) {
+                Set<Managed> managed = injector.getInstance(Key.get(new TypeLiteral<Set<Managed>>() { }));
+                lifecycle = new Lifecycle(List.copyOf(managed));
+            } catch (CreationException | ProvisionException e) {
+                plan.close();
                 throw new StartupException("cannot wire the server: " + e.getMessage(), e);
             }
-            Set<Managed> managed = injector.getInstance(Key.get(new TypeLiteral<Set<Managed>>() { }));
-            Lifecycle lifecycle = new Lifecycle(List.copyOf(managed));
             try {
                 lifecycle.start();
             } catch (RuntimeException e) {
-                registry.close();
+                plan.close();
                 throw e;
             }
-            LOG.info("seqguard started: home {}, storage {}, transports {}, services {}", root, core.storage(), core.transports(),
+            CoreConfig core = plan.core();
+            LOG.info("seqguard started: home {}, storage {}, transports {}, services {}", plan.home(), core.storage(), core.transports(),
                     core.services());
-            return new SeqguardServer(injector, lifecycle, registry, loaded);
-        }
-
-        private ConfigSources sources(Path root, List<ClassLoader> loaders) {
-            ConfigSources.Builder sources = ConfigSources.builder().home(root).overrides(overrides).systemProperties(systemProperties)
-                    .referenceLoaders(loaders);
-            if (configFile != null) {
-                sources.applicationConf(configFile);
-            }
-            return sources.build();
-        }
-
-        private static List<Plugin> select(PluginRegistry registry, ConfigReader reader, CoreConfig core, ErrorTableConfig errors) {
-            List<Plugin> selected = new ArrayList<>();
-            pick(registry, reader, PluginKind.STORAGE, core.storage()).ifPresent(selected::add);
-            for (String id : core.transports()) {
-                pick(registry, reader, PluginKind.TRANSPORT, id).ifPresent(selected::add);
-            }
-            for (String id : core.services()) {
-                pick(registry, reader, PluginKind.SERVICE, id).ifPresent(selected::add);
-            }
-            for (String id : errors.sinks()) {
-                if (!id.equals(io.seqguard.core.engine.ServerLogSink.ID) && !id.equals(io.seqguard.core.engine.TableSink.ID)) {
-                    pick(registry, reader, PluginKind.SINK, id).ifPresent(selected::add);
-                }
-            }
-            return selected;
-        }
-
-        private static Optional<Plugin> pick(PluginRegistry registry, ConfigReader reader, PluginKind kind, String id) {
-            Optional<Plugin> plugin = registry.find(kind, id);
-            if (plugin.isEmpty()) {
-                List<String> available = new ArrayList<>(registry.ids(kind));
-                if (kind == PluginKind.SINK) {
-                    available.add(0, io.seqguard.core.engine.TableSink.ID);
-                    available.add(0, io.seqguard.core.engine.ServerLogSink.ID);
-                }
-                reader.problem(new ConfigProblem(kind.selectionKey(), reader.originOf(kind.selectionKey()), "\"" + id + "\"",
-                        "no " + PluginRegistry.kindName(kind) + " plugin has this id; available: "
-                                + (available.isEmpty() ? "none" : String.join(", ", available))));
-            }
-            return plugin;
+            return new SeqguardServer(injector, lifecycle, plan.registry(), plan.config());
         }
     }
 }
