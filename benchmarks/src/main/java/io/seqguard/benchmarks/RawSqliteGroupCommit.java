@@ -135,7 +135,7 @@ final class RawSqliteGroupCommit implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws SQLException {
         writeLock.lock();
         try {
             connection.close();

@@ -13,11 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.sqlite.SQLiteConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteDataSource;
 
 /**
@@ -36,6 +39,10 @@ final class SqliteDatabase implements AutoCloseable {
     static final String MIGRATIONS = "classpath:db/seqguard-sqlite";
     /** Flyway's history table in our file. */
     static final String HISTORY_TABLE = "seqguard_schema_history";
+    /** The highest migration version shipped in {@link #MIGRATIONS}; a test keeps the two in step. */
+    static final int SCHEMA_VERSION = 2;
+
+    private static final Logger log = LoggerFactory.getLogger(SqliteDatabase.class);
 
     private final SqliteConfig config;
     private FileChannel lockChannel;
@@ -96,7 +103,21 @@ final class SqliteDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs Flyway only when the file is not at {@link #SCHEMA_VERSION} yet. Loading Flyway costs
+     * about a second of a cold start on a small machine (most of the store's start-up), while one
+     * query tells whether there is anything to do; a file that is already current skips it.
+     */
     private void migrate() {
+        int current = appliedVersion();
+        if (current == SCHEMA_VERSION) {
+            return;
+        }
+        if (current > SCHEMA_VERSION) {
+            log.warn("SQLite store {} has schema version {}, newer than this seqguard's {}; running on it unchanged",
+                    config.path(), current, SCHEMA_VERSION);
+            return;
+        }
         try {
             Flyway.configure(SqliteDatabase.class.getClassLoader())
                     .dataSource(dataSource(false))
@@ -114,6 +135,23 @@ final class SqliteDatabase implements AutoCloseable {
             String reason = cause instanceof SQLException ? cause.getMessage() : e.getMessage();
             throw new StorageException(kind, "SQLite store " + config.path() + ": schema migration failed"
                     + (kind == Kind.TRANSIENT ? " (is the file locked by another process?)" : "") + ": " + reason, e);
+        }
+    }
+
+    /** The highest successfully applied migration, 0 for a new file, -1 when it cannot be told. */
+    private int appliedVersion() {
+        try (Connection c = dataSource(false).getConnection(); Statement s = c.createStatement()) {
+            try (ResultSet tables = s.executeQuery("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '" + HISTORY_TABLE + "'")) {
+                if (tables.getInt(1) == 0) {
+                    return 0;
+                }
+            }
+            try (ResultSet rs = s.executeQuery("SELECT MAX(CAST(version AS INTEGER)) FROM " + HISTORY_TABLE + " WHERE success = 1")) {
+                return rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            // Let Flyway look at it and report the problem in its own words.
+            return -1;
         }
     }
 

@@ -25,6 +25,18 @@ class SqliteMigrationTest {
     Path folder;
 
     @Test
+    void schemaVersionConstantMatchesTheShippedScripts() {
+        var latest = Flyway.configure(SqliteDatabase.class.getClassLoader())
+                .dataSource("jdbc:sqlite:" + folder.resolve("info.db"), null, null)
+                .locations(SqliteDatabase.MIGRATIONS)
+                .table(SqliteDatabase.HISTORY_TABLE)
+                .load()
+                .info()
+                .all();
+        assertThat(Integer.parseInt(latest[latest.length - 1].getVersion().getVersion())).isEqualTo(SqliteDatabase.SCHEMA_VERSION);
+    }
+
+    @Test
     void versionOneFileIsMigratedAndKeepsItsData() throws Exception {
         Path file = folder.resolve("v1.db");
         String url = "jdbc:sqlite:" + file;
