@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
  * A {@link SequenceStore} on PostgreSQL or MariaDB/MySQL that several seqguard nodes share. Each
  * node has its own HikariCP pool; all coordination happens in the database (conditional upserts,
  * compare-and-set updates, a per-hour counter row), so nodes need no knowledge of each other.
+ * On PostgreSQL, strict-mode check-ins that queue up are sent as one multi-row upsert and one
+ * commit by {@code pool-size / 2} writer threads ({@link JdbcConfig#batchSize()}); each caller
+ * still returns only after its own row is committed.
  *
  * <p><b>Thread safety:</b> every method may be called from many threads at once. <b>Failures:</b>
  * a database that cannot be reached within {@link JdbcConfig#connectionTimeout()} (or stops
