@@ -9,6 +9,7 @@ import com.typesafe.config.ConfigValueType;
 import io.seqguard.spi.config.ConfigReader;
 import java.util.List;
 import java.util.TreeSet;
+import io.seqguard.spi.config.Secrets;
 
 /**
  * Renders the effective configuration below a root as HOCON-like text, each value preceded by a

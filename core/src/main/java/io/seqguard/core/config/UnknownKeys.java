@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeSet;
+import io.seqguard.spi.config.Secrets;
 
 /**
  * Finds keys under the root that no {@code reference.conf} defines, and suggests the known key

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.seqguard.spi.config.Secrets;
 
 /** The effective configuration as text: every key with its origin, and no secret in sight. */
 class ConfigRendererTest {

@@ -9,7 +9,7 @@ import io.seqguard.spi.config.ConfigReader;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
+import io.seqguard.spi.config.Secrets;
 
 /**
  * The {@code seqguard.jdbc} namespace: where the shared database is and how the pool talks to it.
@@ -45,7 +45,6 @@ public record JdbcConfig(
     /** The configuration namespace this record reads. */
     public static final String NAMESPACE = "seqguard.jdbc";
 
-    private static final Pattern URL_SECRET = Pattern.compile("(?i)(password|passwd|pwd)=[^&;]*");
 
     public JdbcConfig {
         requireNonNull(url, "url");
@@ -114,21 +113,16 @@ public record JdbcConfig(
 
     /** The URL with any embedded password replaced, for logs and messages. */
     public String redactedUrl() {
-        return URL_SECRET.matcher(url).replaceAll("$1=****");
-    }
-
-    private static boolean isSecret(String key) {
-        String k = key.toLowerCase(java.util.Locale.ROOT);
-        return k.contains("password") || k.contains("passwd") || k.contains("secret") || k.contains("key");
+        return Secrets.maskEmbedded(url);
     }
 
     @Override
     public String toString() {
         Map<String, String> shown = new TreeMap<>();
-        properties.forEach((k, v) -> shown.put(k, isSecret(k) ? "****" : v));
+        properties.forEach((k, v) -> shown.put(k, Secrets.sensitive(k) ? Secrets.REDACTED : v));
         return "JdbcConfig[url=" + redactedUrl()
                 + ", user=" + user
-                + ", password=" + (password.isEmpty() ? "(none)" : "****")
+                + ", password=" + (password.isEmpty() ? "(none)" : Secrets.REDACTED)
                 + ", poolSize=" + poolSize
                 + ", connectionTimeout=" + connectionTimeout
                 + ", queryTimeout=" + queryTimeout

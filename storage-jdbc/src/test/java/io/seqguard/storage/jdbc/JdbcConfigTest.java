@@ -89,7 +89,20 @@ class JdbcConfigTest {
                 Map.of("sslpassword", "prop-secret", "sslmode", "require"));
 
         assertThat(config.toString()).doesNotContain("url-secret", "field-secret", "prop-secret")
-                .contains("password=****", "sslmode=require", "user=app");
-        assertThat(config.redactedUrl()).isEqualTo("jdbc:postgresql://db/sg?user=app&password=****");
+                .contains("password=<redacted>", "sslmode=require", "user=app");
+        assertThat(config.redactedUrl()).isEqualTo("jdbc:postgresql://db/sg?user=app&password=<redacted>");
+    }
+
+    @Test
+    void aBadUrlOrPasswordNeverPrintsTheSecretInTheProblemBlock() {
+        ConfigReader reader = reader("""
+                seqguard.jdbc.url = "jdbc:postgres://db/sg?user=app&password=s3cret-in-url"
+                seqguard.jdbc.password = [ "s3cret-as-list" ]
+                """);
+        JdbcConfig.read(reader);
+
+        assertThat(reader.problems()).extracting(ConfigProblem::key).contains("seqguard.jdbc.url", "seqguard.jdbc.password");
+        String block = new io.seqguard.spi.config.ConfigException(reader.problems()).getMessage();
+        assertThat(block).doesNotContain("s3cret").contains("password=<redacted>").contains("<redacted>");
     }
 }
