@@ -23,4 +23,18 @@ public record SequenceError(AgentIdentity agent, Instant time, long received, lo
     public AgentGuid guid() {
         return agent.guid();
     }
+
+    /**
+     * The UTC clock hour this error counts against for the hourly table limit (SPEC §4.2), as
+     * whole hours since the epoch: {@code 10:59:59.999} and {@code 10:00:00.000} share one hour.
+     * Every store and sink uses this, so they agree on the boundary.
+     */
+    public long clockHour() {
+        return clockHour(time);
+    }
+
+    /** The UTC clock hour of {@code time}, as whole hours since the epoch. */
+    public static long clockHour(Instant time) {
+        return Math.floorDiv(time.getEpochSecond(), 3600);
+    }
 }

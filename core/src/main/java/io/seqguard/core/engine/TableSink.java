@@ -39,7 +39,7 @@ public final class TableSink implements ErrorSink {
 
     @Override
     public void accept(SequenceError error) {
-        long hour = Math.floorDiv(error.time().getEpochSecond(), 3600);
+        long hour = error.clockHour();
         if (maxPerHour == 0 || hour == fullHour) {
             metrics.tableDropped();
             return;

@@ -51,7 +51,6 @@ import java.util.stream.Collectors;
 public final class InMemorySequenceStore implements SequenceStore {
     private static final Comparator<ErrorRow> NEWEST_FIRST =
             comparing((ErrorRow row) -> row.error().time()).thenComparingLong(ErrorRow::autoId).reversed();
-    private static final long SECONDS_PER_HOUR = 3600;
 
     private final ConcurrentMap<AgentGuid, AgentRecord> agents = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<Long, ErrorRow> errorsById = new ConcurrentSkipListMap<>();
@@ -192,7 +191,7 @@ public final class InMemorySequenceStore implements SequenceStore {
     }
 
     private static long hourOf(Instant time) {
-        return Math.floorDiv(time.getEpochSecond(), SECONDS_PER_HOUR);
+        return SequenceError.clockHour(time);
     }
 
     /** What the store keeps per GUID; replaced as a whole, never changed in place. */

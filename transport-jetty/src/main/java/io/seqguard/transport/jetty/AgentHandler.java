@@ -121,8 +121,7 @@ final class AgentHandler extends Handler.Abstract {
             } else {
                 LOG.error("check-in of {} answered 503, store failed ({})", agentRequest.agent().guid(), e.kind(), e);
             }
-            Problem.of(ProblemType.STORE_UNAVAILABLE, "the sequence store cannot answer now; nothing was accepted, retry later")
-                    .send(response, callback);
+            Problem.storeUnavailable().send(response, callback);
             return;
         } catch (HandlerException e) {
             LOG.error("agent request handler failed for {} (sequence {} stays consumed)", agentRequest.agent().guid(),

@@ -62,9 +62,15 @@ final class Problem {
      * a backend lacks), which is 501.
      */
     static Problem storage(StorageException e) {
-        return e.kind() == StorageException.Kind.UNSUPPORTED
-                ? of(ProblemType.UNSUPPORTED, e.getMessage())
-                : of(ProblemType.STORE_UNAVAILABLE, "the sequence store cannot answer now; nothing was accepted, retry later");
+        return e.kind() == StorageException.Kind.UNSUPPORTED ? of(ProblemType.UNSUPPORTED, e.getMessage()) : storeUnavailable();
+    }
+
+    /**
+     * The problem for a store failure on the agent endpoint: always 503, whatever the kind, because
+     * an agent can only retry; the kind goes to the log.
+     */
+    static Problem storeUnavailable() {
+        return of(ProblemType.STORE_UNAVAILABLE, "the sequence store cannot answer now; the request was not accepted, retry later");
     }
 
     /** Adds a string member; null is written as JSON null. */
