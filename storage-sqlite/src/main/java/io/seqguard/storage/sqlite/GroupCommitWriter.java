@@ -56,7 +56,8 @@ final class GroupCommitWriter {
     private final SqliteConfig config;
     private final Connection connection;
     private final ConcurrentLinkedQueue<WriteRequest> queue = new ConcurrentLinkedQueue<>();
-    private final ReentrantLock writeLock = new ReentrantLock();
+    /** Held by the leader; package-private so that a test can stage a group deterministically. */
+    final ReentrantLock writeLock = new ReentrantLock();
     private final List<WriteRequest> group;
     private final AgentStateCache cache;
     private final Map<AgentGuid, Pending> overlay = new HashMap<>();
@@ -100,8 +101,14 @@ final class GroupCommitWriter {
      * Queues {@code request}, commits it (as leader, or by waiting for the current leader) and
      * returns its result.
      *
-     * @throws StorageException when its group failed, the store is stopped, or the commit did
-     *     not happen within {@code commit-timeout}
+     * <p>A caller that gives up (the commit timeout ran out, or it was interrupted) abandons its
+     * request, which no leader applies afterwards, so the failure it reports is true: nothing was
+     * changed. When a leader already took the request into its group, the caller cannot take it
+     * back and waits for that group's outcome instead; a group is short, every statement in it
+     * being bounded by {@code busy-timeout}. An interrupt is then reported by the interrupt flag.
+     *
+     * @throws StorageException when its group failed, the store is stopped, or the request was
+     *     abandoned (not claimed within {@code commit-timeout}, or the caller was interrupted)
      */
     Object execute(WriteRequest request) {
         if (closed) {
@@ -127,12 +134,9 @@ final class GroupCommitWriter {
                 break;
             }
             long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new StorageException(Kind.TRANSIENT, "SQLite store " + config.path() + ": not committed within " + config.commitTimeout());
-            }
-            if (Thread.interrupted()) {
-                Thread.currentThread().interrupt();
-                throw new StorageException(Kind.TRANSIENT, "SQLite store " + config.path() + ": interrupted while waiting for the commit");
+            boolean interrupted = Thread.interrupted();
+            if (left <= 0 || interrupted) {
+                return giveUp(request, interrupted);
             }
             // Woken by the leader when answered or asked to take over; the cap only guards against a lost wake-up.
             LockSupport.parkNanos(this, Math.min(left, HAND_OVER_CHECK_NANOS));
@@ -140,11 +144,38 @@ final class GroupCommitWriter {
         return request.outcome();
     }
 
-    /** Wakes the owner of the oldest queued request so that it leads the next group. */
+    /** Abandons a request whose caller stops waiting, or, when a leader already claimed it, waits for its outcome. */
+    private Object giveUp(WriteRequest request, boolean interrupted) {
+        if (request.abandon()) {
+            // Leaders would skip it anyway; removing it keeps the queue short and handOver accurate.
+            queue.remove(request);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+                throw new StorageException(Kind.TRANSIENT, "SQLite store " + config.path() + ": interrupted while waiting for the commit");
+            }
+            throw new StorageException(Kind.TRANSIENT, "SQLite store " + config.path() + ": not committed within " + config.commitTimeout());
+        }
+        // Claimed: its group may commit, and a failure reported now could hide a consumed number.
+        boolean wasInterrupted = interrupted;
+        while (!request.isDone()) {
+            LockSupport.parkNanos(this, HAND_OVER_CHECK_NANOS);
+            wasInterrupted |= Thread.interrupted();
+        }
+        if (wasInterrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return request.outcome();
+    }
+
+    /** Wakes the owner of the oldest request still waiting to be claimed, so that it leads the next group. */
     private void handOver() {
-        WriteRequest next = queue.peek();
-        if (next != null) {
-            LockSupport.unpark(next.owner);
+        for (WriteRequest next = queue.peek(); next != null; next = queue.peek()) {
+            if (next.isPending()) {
+                LockSupport.unpark(next.owner);
+                return;
+            }
+            // Abandoned: its owner has left and cannot lead (a claimed request is no longer queued).
+            queue.remove(next);
         }
     }
 
@@ -171,11 +202,18 @@ final class GroupCommitWriter {
     }
 
     private void drainAndApply() {
-        for (WriteRequest r = queue.poll(); r != null; r = group.size() < config.maxGroupSize() ? queue.poll() : null) {
-            group.add(r);
-            if (group.size() >= config.maxGroupSize()) {
+        while (group.size() < config.maxGroupSize()) {
+            WriteRequest r = queue.poll();
+            if (r == null) {
                 break;
             }
+            // A request its owner abandoned is dropped unanswered: the owner already reported it failed.
+            if (r.claim()) {
+                group.add(r);
+            }
+        }
+        if (group.isEmpty()) {
+            return;
         }
         try {
             applyGroup(group);
@@ -194,7 +232,8 @@ final class GroupCommitWriter {
                 control.execute("COMMIT");
                 inTransaction = false;
             }
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException | Error e) {
+            // Errors too: a claimed request's owner waits for an answer and must not wait forever.
             rollback();
             StorageException failure = e instanceof SQLException sql
                     ? SqliteErrors.translate(config.path(), "a group of " + group.size() + " requests", sql)
@@ -202,6 +241,9 @@ final class GroupCommitWriter {
             log.warn("{}; none of them is acknowledged", failure.getMessage());
             for (WriteRequest request : group) {
                 request.fail(failure);
+            }
+            if (e instanceof Error error) {
+                throw error;
             }
             return;
         }
@@ -386,7 +428,9 @@ final class GroupCommitWriter {
     private void failQueued() {
         StorageException gone = stopped();
         for (WriteRequest r = queue.poll(); r != null; r = queue.poll()) {
-            r.fail(gone);
+            if (r.claim()) {
+                r.fail(gone);
+            }
         }
     }
 
