@@ -51,7 +51,7 @@ abstract sealed class WriteRequest {
     }
 
     /** Applies the change on the leader's thread, inside the group's transaction. */
-    abstract void apply(GroupCommitWriter writer) throws java.sql.SQLException;
+    abstract void apply(GroupTransaction transaction) throws java.sql.SQLException;
 
     /**
      * Called by a leader taking the request into its group.
@@ -126,8 +126,8 @@ abstract sealed class WriteRequest {
         }
 
         @Override
-        void apply(GroupCommitWriter writer) throws java.sql.SQLException {
-            CheckResult outcome = writer.checkIn(agent, received, window, now);
+        void apply(GroupTransaction transaction) throws java.sql.SQLException {
+            CheckResult outcome = transaction.checkIn(agent, received, window, now);
             result(outcome);
         }
     }
@@ -143,8 +143,8 @@ abstract sealed class WriteRequest {
         }
 
         @Override
-        void apply(GroupCommitWriter writer) throws java.sql.SQLException {
-            result(writer.recordError(error, maxPerHour));
+        void apply(GroupTransaction transaction) throws java.sql.SQLException {
+            result(transaction.recordError(error, maxPerHour));
         }
     }
 
@@ -157,8 +157,8 @@ abstract sealed class WriteRequest {
         }
 
         @Override
-        void apply(GroupCommitWriter writer) throws java.sql.SQLException {
-            result(writer.reset(guid));
+        void apply(GroupTransaction transaction) throws java.sql.SQLException {
+            result(transaction.reset(guid));
         }
     }
 
@@ -171,8 +171,8 @@ abstract sealed class WriteRequest {
         }
 
         @Override
-        void apply(GroupCommitWriter writer) throws java.sql.SQLException {
-            result(writer.purge(cutoff));
+        void apply(GroupTransaction transaction) throws java.sql.SQLException {
+            result(transaction.purge(cutoff));
         }
     }
 }
