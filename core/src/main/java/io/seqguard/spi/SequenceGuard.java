@@ -11,7 +11,8 @@ public interface SequenceGuard {
      *
      * @param request never null
      * @return the outcome, never null
-     * @throws StorageException when the store cannot answer; nothing was accepted (transports answer 503)
+     * @throws StorageException when the store cannot answer; nothing was acknowledged (transports answer 503; see
+     *     {@link SequenceStore} for the rare lost commit acknowledgement)
      * @throws HandlerException when the integrator's handler failed after the sequence was accepted
      */
     CheckInOutcome checkIn(AgentRequest request);

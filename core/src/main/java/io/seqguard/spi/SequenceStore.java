@@ -12,7 +12,11 @@ import java.util.Optional;
  * shared backend, concurrently with other nodes. <b>Nulls:</b> no argument may be null unless its
  * documentation says so; results are never null. <b>Failures:</b> every method throws only
  * {@link StorageException}; a {@link StorageException.Kind#TRANSIENT} failure means nothing was
- * changed or acknowledged and the caller may retry later.
+ * acknowledged and the caller may retry later. A store must not cause a change it reports as
+ * failed (e.g. by committing a request whose caller gave up waiting); only in the rare case that
+ * the database committed but its answer was lost (the connection died after the commit) can the
+ * change have happened, so a check-in's number may then be consumed and a retry can get a stale
+ * verdict (409).
  *
  * <p>A store that needs threads or connections also implements {@link Managed} (phase
  * {@link Phase#STORAGE}); no method other than {@code start} is called before {@code start}
@@ -35,7 +39,8 @@ public interface SequenceStore {
      * @param policy strict or window mode; enforcement is the engine's business and is ignored here
      * @param now the server time of the request, UTC
      * @return the verdict and the previously stored {@code last}
-     * @throws StorageException when the store cannot answer; nothing was accepted then
+     * @throws StorageException when the store cannot answer; nothing was acknowledged then (see
+     *     the class documentation for the one case where the number may still be consumed)
      */
     CheckResult checkAndAdvance(AgentIdentity agent, long received, SequencePolicy policy, Instant now);
 

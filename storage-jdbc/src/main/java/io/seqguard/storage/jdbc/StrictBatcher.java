@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -34,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * committed. A failed batch fails all its requests with the translated (usually transient) error;
  * a deadlock or serialization failure is retried first, as the whole batch rolled back.
  *
+ * <p>A caller that is interrupted while its request is still queued abandons it, and no writer
+ * sends it afterwards, so its transient failure is true. Once a writer took the request into a
+ * batch, the batch may commit; the caller then waits for the batch's real outcome (bounded by the
+ * query timeout) and keeps its interrupt flag.
+ *
  * <p>Thread safe. {@link #start()} and {@link #stop()} are called once each, by the store.
  */
 final class StrictBatcher {
@@ -50,7 +56,37 @@ final class StrictBatcher {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stopping;
 
-    private record Pending(AgentRow row, CompletableFuture<CheckResult> result) {
+    /** One queued check-in; claimed by a writer or abandoned by its caller, whichever comes first. */
+    private static final class Pending {
+        private static final int PENDING = 0;
+        private static final int CLAIMED = 1;
+        private static final int ABANDONED = 2;
+
+        private final AgentRow row;
+        private final CompletableFuture<CheckResult> result = new CompletableFuture<>();
+        private final AtomicInteger state = new AtomicInteger(PENDING);
+
+        Pending(AgentRow row) {
+            this.row = row;
+        }
+
+        AgentRow row() {
+            return row;
+        }
+
+        CompletableFuture<CheckResult> result() {
+            return result;
+        }
+
+        /** By a writer taking it into a batch; false when the caller abandoned it first. */
+        boolean claim() {
+            return state.compareAndSet(PENDING, CLAIMED);
+        }
+
+        /** By the caller when it stops waiting; false when a writer claimed it first. */
+        boolean abandon() {
+            return state.compareAndSet(PENDING, ABANDONED);
+        }
     }
 
     StrictBatcher(Jdbi jdbi, Dialect dialect, int maxBatch, int writers, Function<AgentRow, CheckResult> single) {
@@ -89,7 +125,7 @@ final class StrictBatcher {
         if (stopping) {
             throw new StorageException(StorageException.Kind.TRANSIENT, "the JDBC store is stopping");
         }
-        Pending pending = new Pending(row, new CompletableFuture<>());
+        Pending pending = new Pending(row);
         queue.add(pending);
         if (stopping) {
             // stop() may have drained the queue before our add; make sure nobody waits forever.
@@ -98,11 +134,37 @@ final class StrictBatcher {
         try {
             return pending.result().get();
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StorageException(StorageException.Kind.TRANSIENT, "interrupted while waiting for the database", e);
+            if (pending.abandon()) {
+                queue.remove(pending);
+                Thread.currentThread().interrupt();
+                throw new StorageException(StorageException.Kind.TRANSIENT, "interrupted while waiting for the database", e);
+            }
+            // Claimed: the batch may commit, and a failure reported now could hide a consumed number.
+            return awaitClaimed(pending);
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? Failures.translate("check-in", r) : Failures.translate("check-in", e.getCause());
+            throw failure(e);
         }
+    }
+
+    /** Waits for the outcome of a claimed request whose caller was interrupted, then restores the interrupt. */
+    private static CheckResult awaitClaimed(Pending pending) {
+        try {
+            while (true) {
+                try {
+                    return pending.result().get();
+                } catch (InterruptedException again) {
+                    // still interrupted; restored below
+                } catch (ExecutionException e) {
+                    throw failure(e);
+                }
+            }
+        } finally {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static StorageException failure(ExecutionException e) {
+        return e.getCause() instanceof RuntimeException r ? Failures.translate("check-in", r) : Failures.translate("check-in", e.getCause());
     }
 
     private void run() {
@@ -124,14 +186,20 @@ final class StrictBatcher {
                 }
                 queue.drainTo(drained, maxBatch * 2);
                 for (Pending p : drained) {
-                    if (batch.size() < maxBatch && guids.add(p.row().guid())) {
-                        batch.add(p);
-                    } else {
+                    if (batch.size() >= maxBatch || guids.contains(p.row().guid())) {
                         carry.add(p);
+                    } else if (p.claim()) {
+                        guids.add(p.row().guid());
+                        batch.add(p);
                     }
+                    // else abandoned: its caller already reported it failed, so it must not be sent
                 }
                 drained.clear();
                 execute(batch);
+            } catch (RuntimeException | Error e) {
+                // A claimed request's caller waits for an answer, even when interrupted: never leave one unanswered.
+                failAll(batch, new StorageException(StorageException.Kind.INTERNAL, "the JDBC batch writer failed: " + e, e));
+                throw e;
             } catch (InterruptedException e) {
                 failAll(batch, new StorageException(StorageException.Kind.TRANSIENT, "the JDBC store is stopping"));
                 break;

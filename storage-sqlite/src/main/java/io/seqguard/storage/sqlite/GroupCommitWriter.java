@@ -2,25 +2,12 @@ package io.seqguard.storage.sqlite;
 
 import static java.util.Objects.requireNonNull;
 
-import io.seqguard.spi.AgentGuid;
-import io.seqguard.spi.AgentIdentity;
-import io.seqguard.spi.CheckResult;
-import io.seqguard.spi.SequenceCheck;
-import io.seqguard.spi.SequenceError;
-import io.seqguard.spi.SequenceState;
 import io.seqguard.spi.StorageException;
 import io.seqguard.spi.StorageException.Kind;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.sql.Types;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -38,70 +25,45 @@ import org.slf4j.LoggerFactory;
  * groups grow by themselves. After releasing the lock a leader looks at the queue again, so a
  * request queued while the lock was held is never stranded.
  *
- * <p>Exactness inside a group comes from applying requests one after another against an overlay
- * of the group's not-yet-committed agent states, consulted before the cache and the file; two
- * requests with the same (GUID, number) in one group therefore see each other. The overlay is
- * written once per agent at the end of the group and moves into the cache only after the commit;
- * when the commit fails, it is dropped together with the hourly counts, so nothing that was rolled
- * back survives in memory, and every request of the group fails.
+ * <p>The group is applied by a {@link GroupTransaction}, which keeps it exact and, when the commit
+ * fails, drops everything the group changed in memory; every request of the group then fails.
  *
  * <p>Thread safe: {@link #execute} may be called from any number of threads; the connection and
  * the in-memory state are only touched by the thread that holds the write lock.
  */
 final class GroupCommitWriter {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
-    private static final int MAX_HOURS_REMEMBERED = 16;
     private static final long HAND_OVER_CHECK_NANOS = 10_000_000L;
 
     private final SqliteConfig config;
     private final Connection connection;
     private final ConcurrentLinkedQueue<WriteRequest> queue = new ConcurrentLinkedQueue<>();
-    private final ReentrantLock writeLock = new ReentrantLock();
+    /** Held by the leader; package-private so that a test can stage a group deterministically. */
+    final ReentrantLock writeLock = new ReentrantLock();
     private final List<WriteRequest> group;
-    private final AgentStateCache cache;
-    private final Map<AgentGuid, Pending> overlay = new HashMap<>();
-    private final Map<Long, int[]> hourCounts = new HashMap<>();
-    private final Statement control;
-    private final PreparedStatement selectAgent;
-    private final PreparedStatement upsertAgent;
-    private final PreparedStatement deleteAgent;
-    private final PreparedStatement insertError;
-    private final PreparedStatement countHour;
-    private final PreparedStatement purgeErrors;
+    private final GroupTransaction transaction;
 
     private volatile boolean closed;
-    private volatile HourTally tally;
-    private boolean inTransaction;
-    private long touchedHour = Long.MIN_VALUE;
-
-    /** A not-yet-committed agent state of the current group; {@code state == null} marks a reset. */
-    private record Pending(SequenceState state, AgentIdentity agent, Instant lastSeen, Instant firstSeen) {
-    }
 
     GroupCommitWriter(SqliteConfig config, Connection connection) throws SQLException {
         this.config = requireNonNull(config, "config");
         this.connection = requireNonNull(connection, "connection");
-        this.cache = new AgentStateCache(config.agentCacheSize());
         this.group = new ArrayList<>(config.maxGroupSize());
-        this.control = connection.createStatement();
-        this.selectAgent = connection.prepareStatement("SELECT last, ring FROM agents WHERE guid = ?");
-        this.upsertAgent = connection.prepareStatement("INSERT INTO agents "
-                + "(guid, last, ring, first_seen, last_seen, node_name, mac_address, ip_address) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                + "ON CONFLICT (guid) DO UPDATE SET last = excluded.last, ring = excluded.ring, last_seen = excluded.last_seen, "
-                + "node_name = excluded.node_name, mac_address = excluded.mac_address, ip_address = excluded.ip_address");
-        this.deleteAgent = connection.prepareStatement("DELETE FROM agents WHERE guid = ?");
-        this.insertError = connection.prepareStatement("INSERT INTO EPOAgentSequenceErrorLog "
-                + "(AgentGUID, NodeName, IPAddress, MACAddress, TheTimestamp, Received, Last, Enforced) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-        this.countHour = connection.prepareStatement("SELECT COUNT(*) FROM EPOAgentSequenceErrorLog WHERE TheTimestamp >= ? AND TheTimestamp < ?");
-        this.purgeErrors = connection.prepareStatement("DELETE FROM EPOAgentSequenceErrorLog WHERE TheTimestamp < ?");
+        this.transaction = new GroupTransaction(config, connection);
     }
 
     /**
      * Queues {@code request}, commits it (as leader, or by waiting for the current leader) and
      * returns its result.
      *
-     * @throws StorageException when its group failed, the store is stopped, or the commit did
-     *     not happen within {@code commit-timeout}
+     * <p>A caller that gives up (the commit timeout ran out, or it was interrupted) abandons its
+     * request, which no leader applies afterwards, so the failure it reports is true: nothing was
+     * changed. When a leader already took the request into its group, the caller cannot take it
+     * back and waits for that group's outcome instead; a group is short, every statement in it
+     * being bounded by {@code busy-timeout}. An interrupt is then reported by the interrupt flag.
+     *
+     * @throws StorageException when its group failed, the store is stopped, or the request was
+     *     abandoned (not claimed within {@code commit-timeout}, or the caller was interrupted)
      */
     Object execute(WriteRequest request) {
         if (closed) {
@@ -127,12 +89,9 @@ final class GroupCommitWriter {
                 break;
             }
             long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new StorageException(Kind.TRANSIENT, "SQLite store " + config.path() + ": not committed within " + config.commitTimeout());
-            }
-            if (Thread.interrupted()) {
-                Thread.currentThread().interrupt();
-                throw new StorageException(Kind.TRANSIENT, "SQLite store " + config.path() + ": interrupted while waiting for the commit");
+            boolean interrupted = Thread.interrupted();
+            if (left <= 0 || interrupted) {
+                return giveUp(request, interrupted);
             }
             // Woken by the leader when answered or asked to take over; the cap only guards against a lost wake-up.
             LockSupport.parkNanos(this, Math.min(left, HAND_OVER_CHECK_NANOS));
@@ -140,17 +99,44 @@ final class GroupCommitWriter {
         return request.outcome();
     }
 
-    /** Wakes the owner of the oldest queued request so that it leads the next group. */
+    /** Abandons a request whose caller stops waiting, or, when a leader already claimed it, waits for its outcome. */
+    private Object giveUp(WriteRequest request, boolean interrupted) {
+        if (request.abandon()) {
+            // Leaders would skip it anyway; removing it keeps the queue short and handOver accurate.
+            queue.remove(request);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+                throw new StorageException(Kind.TRANSIENT, "SQLite store " + config.path() + ": interrupted while waiting for the commit");
+            }
+            throw new StorageException(Kind.TRANSIENT, "SQLite store " + config.path() + ": not committed within " + config.commitTimeout());
+        }
+        // Claimed: its group may commit, and a failure reported now could hide a consumed number.
+        boolean wasInterrupted = interrupted;
+        while (!request.isDone()) {
+            LockSupport.parkNanos(this, HAND_OVER_CHECK_NANOS);
+            wasInterrupted |= Thread.interrupted();
+        }
+        if (wasInterrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return request.outcome();
+    }
+
+    /** Wakes the owner of the oldest request still waiting to be claimed, so that it leads the next group. */
     private void handOver() {
-        WriteRequest next = queue.peek();
-        if (next != null) {
-            LockSupport.unpark(next.owner);
+        for (WriteRequest next = queue.peek(); next != null; next = queue.peek()) {
+            if (next.isPending()) {
+                LockSupport.unpark(next.owner);
+                return;
+            }
+            // Abandoned: its owner has left and cannot lead (a claimed request is no longer queued).
+            queue.remove(next);
         }
     }
 
     /** The committed row count of the latest hour that received errors, or null. */
     HourTally tally() {
-        return tally;
+        return transaction.tally();
     }
 
     /**
@@ -171,11 +157,18 @@ final class GroupCommitWriter {
     }
 
     private void drainAndApply() {
-        for (WriteRequest r = queue.poll(); r != null; r = group.size() < config.maxGroupSize() ? queue.poll() : null) {
-            group.add(r);
-            if (group.size() >= config.maxGroupSize()) {
+        while (group.size() < config.maxGroupSize()) {
+            WriteRequest r = queue.poll();
+            if (r == null) {
                 break;
             }
+            // A request its owner abandoned is dropped unanswered: the owner already reported it failed.
+            if (r.claim()) {
+                group.add(r);
+            }
+        }
+        if (group.isEmpty()) {
+            return;
         }
         try {
             applyGroup(group);
@@ -187,15 +180,12 @@ final class GroupCommitWriter {
     private void applyGroup(List<WriteRequest> group) {
         try {
             for (WriteRequest request : group) {
-                request.apply(this);
+                request.apply(transaction);
             }
-            flushOverlay();
-            if (inTransaction) {
-                control.execute("COMMIT");
-                inTransaction = false;
-            }
-        } catch (SQLException | RuntimeException e) {
-            rollback();
+            transaction.commit();
+        } catch (SQLException | RuntimeException | Error e) {
+            // Errors too: a claimed request's owner waits for an answer and must not wait forever.
+            transaction.rollback();
             StorageException failure = e instanceof SQLException sql
                     ? SqliteErrors.translate(config.path(), "a group of " + group.size() + " requests", sql)
                     : new StorageException(Kind.INTERNAL, "SQLite store " + config.path() + ": " + e, e);
@@ -203,190 +193,22 @@ final class GroupCommitWriter {
             for (WriteRequest request : group) {
                 request.fail(failure);
             }
+            if (e instanceof Error error) {
+                throw error;
+            }
             return;
-        }
-        for (Map.Entry<AgentGuid, Pending> e : overlay.entrySet()) {
-            SequenceState state = e.getValue().state();
-            if (state == null) {
-                cache.remove(e.getKey());
-            } else {
-                cache.put(e.getKey(), state);
-            }
-        }
-        overlay.clear();
-        if (touchedHour != Long.MIN_VALUE) {
-            int[] count = hourCounts.get(touchedHour);
-            if (count != null) {
-                tally = new HourTally(touchedHour, count[0]);
-            }
-            touchedHour = Long.MIN_VALUE;
         }
         for (WriteRequest request : group) {
             request.complete();
         }
     }
 
-    CheckResult checkIn(AgentIdentity agent, long received, int window, Instant now) throws SQLException {
-        AgentGuid guid = agent.guid();
-        Pending pending = overlay.get(guid);
-        SequenceState current;
-        Instant firstSeen = null;
-        if (pending != null) {
-            current = pending.state();
-            firstSeen = pending.firstSeen();
-        } else {
-            current = cache.get(guid);
-            if (current == null) {
-                current = load(guid);
-            }
-        }
-        if (current == null) {
-            overlay.put(guid, new Pending(SequenceCheck.register(received, window), agent, now, now));
-            return CheckResult.registered();
-        }
-        SequenceState next = SequenceCheck.advance(current, received, window);
-        if (next == null) {
-            return CheckResult.stale(current.last());
-        }
-        overlay.put(guid, new Pending(next, agent, now, firstSeen));
-        return CheckResult.accepted(current.last());
-    }
-
-    private SequenceState load(AgentGuid guid) throws SQLException {
-        begin();
-        selectAgent.setString(1, guid.toString());
-        try (ResultSet rs = selectAgent.executeQuery()) {
-            if (!rs.next()) {
-                return null;
-            }
-            SequenceState state = SequenceState.restore(rs.getLong(1), rs.getBytes(2));
-            cache.put(guid, state);
-            return state;
-        }
-    }
-
-    private void flushOverlay() throws SQLException {
-        if (overlay.isEmpty()) {
-            return;
-        }
-        boolean any = false;
-        for (Map.Entry<AgentGuid, Pending> e : overlay.entrySet()) {
-            Pending p = e.getValue();
-            if (p.state() == null) {
-                continue;
-            }
-            AgentIdentity agent = p.agent();
-            String lastSeen = SqliteTime.format(p.lastSeen());
-            upsertAgent.setString(1, e.getKey().toString());
-            upsertAgent.setLong(2, p.state().last());
-            byte[] ring = p.state().ringBytes();
-            if (ring == null) {
-                upsertAgent.setNull(3, Types.BLOB);
-            } else {
-                upsertAgent.setBytes(3, ring);
-            }
-            upsertAgent.setString(4, p.firstSeen() == null ? lastSeen : SqliteTime.format(p.firstSeen()));
-            upsertAgent.setString(5, lastSeen);
-            setText(upsertAgent, 6, agent.nodeName() == null ? null : agent.nodeName().value());
-            setText(upsertAgent, 7, agent.macAddress() == null ? null : agent.macAddress().value());
-            setText(upsertAgent, 8, agent.ipAddress() == null ? null : agent.ipAddress().value());
-            upsertAgent.addBatch();
-            any = true;
-        }
-        if (any) {
-            begin();
-            upsertAgent.executeBatch();
-        }
-    }
-
-    boolean recordError(SequenceError error, int maxPerHour) throws SQLException {
-        long hour = HourTally.hourOf(error.time());
-        int[] count = hourCounts.get(hour);
-        if (count == null) {
-            begin();
-            countHour.setString(1, SqliteTime.format(Instant.ofEpochMilli(hour * HourTally.MILLIS_PER_HOUR)));
-            countHour.setString(2, SqliteTime.format(Instant.ofEpochMilli((hour + 1) * HourTally.MILLIS_PER_HOUR)));
-            try (ResultSet rs = countHour.executeQuery()) {
-                rs.next();
-                count = new int[] {(int) Math.min(Integer.MAX_VALUE, rs.getLong(1))};
-            }
-            if (hourCounts.size() >= MAX_HOURS_REMEMBERED) {
-                hourCounts.clear();
-            }
-            hourCounts.put(hour, count);
-        }
-        touchedHour = hour;
-        if (count[0] >= maxPerHour) {
-            return false;
-        }
-        begin();
-        insertError.setString(1, error.guid().toString());
-        setText(insertError, 2, error.agent().nodeName() == null ? null : error.agent().nodeName().value());
-        setText(insertError, 3, error.agent().ipAddress() == null ? null : error.agent().ipAddress().value());
-        setText(insertError, 4, error.agent().macAddress() == null ? null : error.agent().macAddress().value());
-        insertError.setString(5, SqliteTime.format(error.time()));
-        insertError.setLong(6, error.received());
-        insertError.setLong(7, error.last());
-        insertError.setInt(8, error.enforced() ? 1 : 0);
-        insertError.executeUpdate();
-        count[0]++;
-        return true;
-    }
-
-    boolean reset(AgentGuid guid) throws SQLException {
-        begin();
-        deleteAgent.setString(1, guid.toString());
-        boolean known = deleteAgent.executeUpdate() > 0;
-        Pending pending = overlay.get(guid);
-        known |= pending != null && pending.state() != null;
-        overlay.put(guid, new Pending(null, null, null, null));
-        cache.remove(guid);
-        return known;
-    }
-
-    long purge(Instant cutoff) throws SQLException {
-        // Withdraw the published tally first: a purge may lower the current hour's count.
-        tally = null;
-        hourCounts.clear();
-        touchedHour = Long.MIN_VALUE;
-        begin();
-        purgeErrors.setString(1, SqliteTime.format(cutoff));
-        return purgeErrors.executeUpdate();
-    }
-
-    private void begin() throws SQLException {
-        if (!inTransaction) {
-            // IMMEDIATE takes the write lock up front, so a group never fails half-way on a lock upgrade.
-            control.execute("BEGIN IMMEDIATE");
-            inTransaction = true;
-        }
-    }
-
-    private void rollback() {
-        overlay.clear();
-        hourCounts.clear();
-        tally = null;
-        touchedHour = Long.MIN_VALUE;
-        try {
-            upsertAgent.clearBatch();
-        } catch (SQLException ignored) {
-            // the statement is reset below with the transaction
-        }
-        if (inTransaction) {
-            inTransaction = false;
-            try {
-                control.execute("ROLLBACK");
-            } catch (SQLException e) {
-                // SQLite may already have rolled back (e.g. after an I/O error); nothing else to undo.
-                log.debug("rollback on {} failed: {}", config.path(), e.getMessage());
-            }
-        }
-    }
-
     private void failQueued() {
         StorageException gone = stopped();
         for (WriteRequest r = queue.poll(); r != null; r = queue.poll()) {
-            r.fail(gone);
+            if (r.claim()) {
+                r.fail(gone);
+            }
         }
     }
 
@@ -399,14 +221,6 @@ final class GroupCommitWriter {
             connection.close();
         } catch (SQLException e) {
             log.warn("closing the writer connection of {} failed: {}", config.path(), e.getMessage());
-        }
-    }
-
-    private static void setText(PreparedStatement statement, int index, String value) throws SQLException {
-        if (value == null) {
-            statement.setNull(index, Types.VARCHAR);
-        } else {
-            statement.setString(index, value);
         }
     }
 }

@@ -5,6 +5,8 @@ import io.seqguard.spi.AgentIdentity;
 import io.seqguard.spi.CheckResult;
 import io.seqguard.spi.SequenceError;
 import io.seqguard.spi.StorageException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.concurrent.locks.LockSupport;
 
@@ -14,20 +16,65 @@ import java.util.concurrent.locks.LockSupport;
  * applies it inside the group's transaction and completes it only after that transaction
  * committed, or fails it when the group failed.
  *
- * <p>Thread safe: written by the leader under the write lock, read by the waiting caller through the future.
+ * <p>Exactly one of two things happens to a pending request, decided by a compare-and-set: a
+ * leader {@linkplain #claim() claims} it into a group, and from then on it is answered with that
+ * group's outcome; or its owner {@linkplain #abandon() abandons} it (commit timeout, interrupt),
+ * and then no leader ever applies it. Without that, a caller told "not committed" could find its
+ * number consumed by a later group.
+ *
+ * <p>Thread safe: written by the leader under the write lock, read by the waiting caller through
+ * the volatile outcome.
  */
 abstract sealed class WriteRequest {
+    private static final int PENDING = 0;
+    private static final int CLAIMED = 1;
+    private static final int ABANDONED = 2;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(WriteRequest.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** The caller, woken when the request is answered or when it should take over as leader. */
     final Thread owner = Thread.currentThread();
     private Object result;
     private volatile Object outcome;
+    @SuppressWarnings("unused") // accessed through STATE
+    private volatile int state;
 
     /** A failed outcome. */
     private record Failure(StorageException error) {
     }
 
     /** Applies the change on the leader's thread, inside the group's transaction. */
-    abstract void apply(GroupCommitWriter writer) throws java.sql.SQLException;
+    abstract void apply(GroupTransaction transaction) throws java.sql.SQLException;
+
+    /**
+     * Called by a leader taking the request into its group.
+     *
+     * @return false when the owner abandoned it first; the leader must then skip it
+     */
+    final boolean claim() {
+        return STATE.compareAndSet(this, PENDING, CLAIMED);
+    }
+
+    /**
+     * Called by the owner when it stops waiting.
+     *
+     * @return false when a leader claimed it first; the owner must then wait for its outcome
+     */
+    final boolean abandon() {
+        return STATE.compareAndSet(this, PENDING, ABANDONED);
+    }
+
+    /** Whether neither a leader claimed it nor its owner abandoned it yet. */
+    final boolean isPending() {
+        return (int) STATE.getVolatile(this) == PENDING;
+    }
 
     final void result(Object value) {
         result = value;
@@ -44,7 +91,7 @@ abstract sealed class WriteRequest {
         LockSupport.unpark(owner);
     }
 
-    /** Called by the leader when the group failed, or by anyone when the store is stopped. */
+    /** Called by the leader when the group failed, or when the store is stopped; only after {@link #claim()}. */
     final void fail(StorageException e) {
         outcome = new Failure(e);
         LockSupport.unpark(owner);
@@ -79,8 +126,8 @@ abstract sealed class WriteRequest {
         }
 
         @Override
-        void apply(GroupCommitWriter writer) throws java.sql.SQLException {
-            CheckResult outcome = writer.checkIn(agent, received, window, now);
+        void apply(GroupTransaction transaction) throws java.sql.SQLException {
+            CheckResult outcome = transaction.checkIn(agent, received, window, now);
             result(outcome);
         }
     }
@@ -96,8 +143,8 @@ abstract sealed class WriteRequest {
         }
 
         @Override
-        void apply(GroupCommitWriter writer) throws java.sql.SQLException {
-            result(writer.recordError(error, maxPerHour));
+        void apply(GroupTransaction transaction) throws java.sql.SQLException {
+            result(transaction.recordError(error, maxPerHour));
         }
     }
 
@@ -110,8 +157,8 @@ abstract sealed class WriteRequest {
         }
 
         @Override
-        void apply(GroupCommitWriter writer) throws java.sql.SQLException {
-            result(writer.reset(guid));
+        void apply(GroupTransaction transaction) throws java.sql.SQLException {
+            result(transaction.reset(guid));
         }
     }
 
@@ -124,8 +171,8 @@ abstract sealed class WriteRequest {
         }
 
         @Override
-        void apply(GroupCommitWriter writer) throws java.sql.SQLException {
-            result(writer.purge(cutoff));
+        void apply(GroupTransaction transaction) throws java.sql.SQLException {
+            result(transaction.purge(cutoff));
         }
     }
 }

@@ -1,0 +1,278 @@
+package io.seqguard.storage.sqlite;
+
+import static java.util.Objects.requireNonNull;
+
+import io.seqguard.spi.AgentGuid;
+import io.seqguard.spi.AgentIdentity;
+import io.seqguard.spi.CheckResult;
+import io.seqguard.spi.SequenceCheck;
+import io.seqguard.spi.SequenceError;
+import io.seqguard.spi.SequenceState;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The writer connection's work for one group at a time: applies requests (check-ins, error rows,
+ * resets, purges) inside one transaction, then {@linkplain #commit() commits} it or
+ * {@linkplain #rollback() rolls it back}. Used only by {@link GroupCommitWriter}'s leader.
+ *
+ * <p>Exactness inside a group comes from applying requests one after another against an overlay
+ * of the group's not-yet-committed agent states, consulted before the cache and the file; two
+ * requests with the same (GUID, number) in one group therefore see each other. The overlay is
+ * written once per agent at the end of the group and moves into the cache only after the commit;
+ * when the commit fails, it is dropped together with the hourly counts, so nothing that was rolled
+ * back survives in memory.
+ *
+ * <p>Not thread safe: only the thread holding the writer's lock calls it, except {@link #tally()},
+ * which any thread may read.
+ */
+final class GroupTransaction {
+    private static final Logger log = LoggerFactory.getLogger(GroupTransaction.class);
+    private static final int MAX_HOURS_REMEMBERED = 16;
+
+    private final SqliteConfig config;
+    private final AgentStateCache cache;
+    private final Map<AgentGuid, Pending> overlay = new HashMap<>();
+    private final Map<Long, int[]> hourCounts = new HashMap<>();
+    private final Statement control;
+    private final PreparedStatement selectAgent;
+    private final PreparedStatement upsertAgent;
+    private final PreparedStatement deleteAgent;
+    private final PreparedStatement insertError;
+    private final PreparedStatement countHour;
+    private final PreparedStatement purgeErrors;
+
+    private volatile HourTally tally;
+    private boolean inTransaction;
+    private long touchedHour = Long.MIN_VALUE;
+
+    /** A not-yet-committed agent state of the current group; {@code state == null} marks a reset. */
+    private record Pending(SequenceState state, AgentIdentity agent, Instant lastSeen, Instant firstSeen) {
+    }
+
+    GroupTransaction(SqliteConfig config, Connection connection) throws SQLException {
+        this.config = requireNonNull(config, "config");
+        this.cache = new AgentStateCache(config.agentCacheSize());
+        this.control = connection.createStatement();
+        this.selectAgent = connection.prepareStatement("SELECT last, ring FROM agents WHERE guid = ?");
+        this.upsertAgent = connection.prepareStatement("INSERT INTO agents "
+                + "(guid, last, ring, first_seen, last_seen, node_name, mac_address, ip_address) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (guid) DO UPDATE SET last = excluded.last, ring = excluded.ring, last_seen = excluded.last_seen, "
+                + "node_name = excluded.node_name, mac_address = excluded.mac_address, ip_address = excluded.ip_address");
+        this.deleteAgent = connection.prepareStatement("DELETE FROM agents WHERE guid = ?");
+        this.insertError = connection.prepareStatement("INSERT INTO EPOAgentSequenceErrorLog "
+                + "(AgentGUID, NodeName, IPAddress, MACAddress, TheTimestamp, Received, Last, Enforced) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        this.countHour = connection.prepareStatement("SELECT COUNT(*) FROM EPOAgentSequenceErrorLog WHERE TheTimestamp >= ? AND TheTimestamp < ?");
+        this.purgeErrors = connection.prepareStatement("DELETE FROM EPOAgentSequenceErrorLog WHERE TheTimestamp < ?");
+    }
+
+    /** The committed row count of the latest hour that received errors, or null. */
+    HourTally tally() {
+        return tally;
+    }
+
+    /**
+     * Writes the overlay and commits the group's transaction; only then publishes the overlay to
+     * the cache and the hourly count to {@link #tally()}.
+     *
+     * @throws SQLException when writing or committing failed; call {@link #rollback()} then
+     */
+    void commit() throws SQLException {
+        flushOverlay();
+        if (inTransaction) {
+            control.execute("COMMIT");
+            inTransaction = false;
+        }
+        for (Map.Entry<AgentGuid, Pending> e : overlay.entrySet()) {
+            SequenceState state = e.getValue().state();
+            if (state == null) {
+                cache.remove(e.getKey());
+            } else {
+                cache.put(e.getKey(), state);
+            }
+        }
+        overlay.clear();
+        if (touchedHour != Long.MIN_VALUE) {
+            int[] count = hourCounts.get(touchedHour);
+            if (count != null) {
+                tally = new HourTally(touchedHour, count[0]);
+            }
+            touchedHour = Long.MIN_VALUE;
+        }
+    }
+
+    CheckResult checkIn(AgentIdentity agent, long received, int window, Instant now) throws SQLException {
+        AgentGuid guid = agent.guid();
+        Pending pending = overlay.get(guid);
+        SequenceState current;
+        Instant firstSeen = null;
+        if (pending != null) {
+            current = pending.state();
+            firstSeen = pending.firstSeen();
+        } else {
+            current = cache.get(guid);
+            if (current == null) {
+                current = load(guid);
+            }
+        }
+        if (current == null) {
+            overlay.put(guid, new Pending(SequenceCheck.register(received, window), agent, now, now));
+            return CheckResult.registered();
+        }
+        SequenceState next = SequenceCheck.advance(current, received, window);
+        if (next == null) {
+            return CheckResult.stale(current.last());
+        }
+        overlay.put(guid, new Pending(next, agent, now, firstSeen));
+        return CheckResult.accepted(current.last());
+    }
+
+    private SequenceState load(AgentGuid guid) throws SQLException {
+        begin();
+        selectAgent.setString(1, guid.toString());
+        try (ResultSet rs = selectAgent.executeQuery()) {
+            if (!rs.next()) {
+                return null;
+            }
+            SequenceState state = SequenceState.restore(rs.getLong(1), rs.getBytes(2));
+            cache.put(guid, state);
+            return state;
+        }
+    }
+
+    private void flushOverlay() throws SQLException {
+        if (overlay.isEmpty()) {
+            return;
+        }
+        boolean any = false;
+        for (Map.Entry<AgentGuid, Pending> e : overlay.entrySet()) {
+            Pending p = e.getValue();
+            if (p.state() == null) {
+                continue;
+            }
+            AgentIdentity agent = p.agent();
+            String lastSeen = SqliteTime.format(p.lastSeen());
+            upsertAgent.setString(1, e.getKey().toString());
+            upsertAgent.setLong(2, p.state().last());
+            byte[] ring = p.state().ringBytes();
+            if (ring == null) {
+                upsertAgent.setNull(3, Types.BLOB);
+            } else {
+                upsertAgent.setBytes(3, ring);
+            }
+            upsertAgent.setString(4, p.firstSeen() == null ? lastSeen : SqliteTime.format(p.firstSeen()));
+            upsertAgent.setString(5, lastSeen);
+            setText(upsertAgent, 6, agent.nodeName() == null ? null : agent.nodeName().value());
+            setText(upsertAgent, 7, agent.macAddress() == null ? null : agent.macAddress().value());
+            setText(upsertAgent, 8, agent.ipAddress() == null ? null : agent.ipAddress().value());
+            upsertAgent.addBatch();
+            any = true;
+        }
+        if (any) {
+            begin();
+            upsertAgent.executeBatch();
+        }
+    }
+
+    boolean recordError(SequenceError error, int maxPerHour) throws SQLException {
+        long hour = HourTally.hourOf(error.time());
+        int[] count = hourCounts.get(hour);
+        if (count == null) {
+            begin();
+            countHour.setString(1, SqliteTime.format(Instant.ofEpochMilli(hour * HourTally.MILLIS_PER_HOUR)));
+            countHour.setString(2, SqliteTime.format(Instant.ofEpochMilli((hour + 1) * HourTally.MILLIS_PER_HOUR)));
+            try (ResultSet rs = countHour.executeQuery()) {
+                rs.next();
+                count = new int[] {(int) Math.min(Integer.MAX_VALUE, rs.getLong(1))};
+            }
+            if (hourCounts.size() >= MAX_HOURS_REMEMBERED) {
+                hourCounts.clear();
+            }
+            hourCounts.put(hour, count);
+        }
+        touchedHour = hour;
+        if (count[0] >= maxPerHour) {
+            return false;
+        }
+        begin();
+        insertError.setString(1, error.guid().toString());
+        setText(insertError, 2, error.agent().nodeName() == null ? null : error.agent().nodeName().value());
+        setText(insertError, 3, error.agent().ipAddress() == null ? null : error.agent().ipAddress().value());
+        setText(insertError, 4, error.agent().macAddress() == null ? null : error.agent().macAddress().value());
+        insertError.setString(5, SqliteTime.format(error.time()));
+        insertError.setLong(6, error.received());
+        insertError.setLong(7, error.last());
+        insertError.setInt(8, error.enforced() ? 1 : 0);
+        insertError.executeUpdate();
+        count[0]++;
+        return true;
+    }
+
+    boolean reset(AgentGuid guid) throws SQLException {
+        begin();
+        deleteAgent.setString(1, guid.toString());
+        boolean known = deleteAgent.executeUpdate() > 0;
+        Pending pending = overlay.get(guid);
+        known |= pending != null && pending.state() != null;
+        overlay.put(guid, new Pending(null, null, null, null));
+        cache.remove(guid);
+        return known;
+    }
+
+    long purge(Instant cutoff) throws SQLException {
+        // Withdraw the published tally first: a purge may lower the current hour's count.
+        tally = null;
+        hourCounts.clear();
+        touchedHour = Long.MIN_VALUE;
+        begin();
+        purgeErrors.setString(1, SqliteTime.format(cutoff));
+        return purgeErrors.executeUpdate();
+    }
+
+    private void begin() throws SQLException {
+        if (!inTransaction) {
+            // IMMEDIATE takes the write lock up front, so a group never fails half-way on a lock upgrade.
+            control.execute("BEGIN IMMEDIATE");
+            inTransaction = true;
+        }
+    }
+
+    /** Rolls the group back and drops everything it changed in memory. */
+    void rollback() {
+        overlay.clear();
+        hourCounts.clear();
+        tally = null;
+        touchedHour = Long.MIN_VALUE;
+        try {
+            upsertAgent.clearBatch();
+        } catch (SQLException ignored) {
+            // the statement is reset below with the transaction
+        }
+        if (inTransaction) {
+            inTransaction = false;
+            try {
+                control.execute("ROLLBACK");
+            } catch (SQLException e) {
+                // SQLite may already have rolled back (e.g. after an I/O error); nothing else to undo.
+                log.debug("rollback on {} failed: {}", config.path(), e.getMessage());
+            }
+        }
+    }
+
+    private static void setText(PreparedStatement statement, int index, String value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.VARCHAR);
+        } else {
+            statement.setString(index, value);
+        }
+    }
+}
