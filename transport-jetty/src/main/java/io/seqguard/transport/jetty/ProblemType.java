@@ -14,7 +14,7 @@ enum ProblemType {
     BAD_REQUEST(400, "bad-request", "Bad request"),
     /** The payload is over {@code seqguard.http.agent.max-body}. Member: limit. */
     PAYLOAD_TOO_LARGE(413, "payload-too-large", "Payload too large"),
-    /** The store could not answer; nothing was accepted. */
+    /** The store could not answer; the request was not accepted. */
     STORE_UNAVAILABLE(503, "store-unavailable", "Sequence store unavailable"),
     /** The store does not offer what an admin call needs. */
     UNSUPPORTED(501, "unsupported", "Not supported by the configured store"),
