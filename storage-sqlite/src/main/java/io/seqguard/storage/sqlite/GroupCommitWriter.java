@@ -35,8 +35,10 @@ import org.slf4j.LoggerFactory;
  * <p>There is no writer thread: the caller that finds the write lock free becomes the leader and
  * commits everything queued, its own request included, while later callers queue and wait
  * (leader/follower). A lone caller thus pays no thread hand-off at all, and under load the
- * groups grow by themselves. After releasing the lock a leader looks at the queue again, so a
- * request queued while the lock was held is never stranded.
+ * groups grow by themselves. After releasing the lock a leader looks at the queue again and wakes
+ * the owner of the oldest queued request, so a request queued while the lock was held is never
+ * stranded; it does so before it answers its own group, so the next commit overlaps with the
+ * answers.
  *
  * <p>Exactness inside a group comes from applying requests one after another against an overlay
  * of the group's not-yet-committed agent states, consulted before the cache and the file; two
@@ -57,7 +59,6 @@ final class GroupCommitWriter {
     private final Connection connection;
     private final ConcurrentLinkedQueue<WriteRequest> queue = new ConcurrentLinkedQueue<>();
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final List<WriteRequest> group;
     private final AgentStateCache cache;
     private final Map<AgentGuid, Pending> overlay = new HashMap<>();
     private final Map<Long, int[]> hourCounts = new HashMap<>();
@@ -82,7 +83,6 @@ final class GroupCommitWriter {
         this.config = requireNonNull(config, "config");
         this.connection = requireNonNull(connection, "connection");
         this.cache = new AgentStateCache(config.agentCacheSize());
-        this.group = new ArrayList<>(config.maxGroupSize());
         this.control = connection.createStatement();
         this.selectAgent = connection.prepareStatement("SELECT last, ring FROM agents WHERE guid = ?");
         this.upsertAgent = connection.prepareStatement("INSERT INTO agents "
@@ -111,20 +111,29 @@ final class GroupCommitWriter {
         long deadline = System.nanoTime() + config.commitTimeout().toNanos();
         while (!request.isDone()) {
             if (writeLock.tryLock()) {
+                List<WriteRequest> committed = null;
                 try {
                     if (closed) {
                         failQueued();
-                    } else {
-                        // Lead until our own request is answered; whoever queued meanwhile rides along.
-                        while (!request.isDone() && !queue.isEmpty()) {
-                            drainAndApply();
-                        }
+                    } else if (!queue.isEmpty()) {
+                        // Our own request is in this group unless max-group-size requests were queued before it.
+                        committed = drainAndApply();
                     }
                 } finally {
                     writeLock.unlock();
                 }
-                handOver();
-                break;
+                if (committed != null) {
+                    // Wake the next leader before answering this group: its transaction and sync then
+                    // overlap with this group's callers writing their responses, instead of waiting
+                    // behind them for a CPU (measured in docs/PERFORMANCE.md, "End-to-end HTTP").
+                    handOver();
+                    for (WriteRequest done : committed) {
+                        done.complete();
+                    }
+                    continue;
+                }
+                // Nothing queued: our request is in a group that was committed by the previous
+                // leader, which is answering it now; wait below.
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
@@ -170,21 +179,23 @@ final class GroupCommitWriter {
         }
     }
 
-    private void drainAndApply() {
+    /**
+     * Takes up to {@code max-group-size} queued requests and applies them in one transaction. A
+     * failed group is failed here; a committed one is returned, to be answered by the caller once
+     * it has released the write lock.
+     */
+    private List<WriteRequest> drainAndApply() {
+        List<WriteRequest> group = new ArrayList<>(Math.min(config.maxGroupSize(), 64));
         for (WriteRequest r = queue.poll(); r != null; r = group.size() < config.maxGroupSize() ? queue.poll() : null) {
             group.add(r);
             if (group.size() >= config.maxGroupSize()) {
                 break;
             }
         }
-        try {
-            applyGroup(group);
-        } finally {
-            group.clear();
-        }
+        return applyGroup(group) ? group : List.of();
     }
 
-    private void applyGroup(List<WriteRequest> group) {
+    private boolean applyGroup(List<WriteRequest> group) {
         try {
             for (WriteRequest request : group) {
                 request.apply(this);
@@ -203,7 +214,7 @@ final class GroupCommitWriter {
             for (WriteRequest request : group) {
                 request.fail(failure);
             }
-            return;
+            return false;
         }
         for (Map.Entry<AgentGuid, Pending> e : overlay.entrySet()) {
             SequenceState state = e.getValue().state();
@@ -221,9 +232,7 @@ final class GroupCommitWriter {
             }
             touchedHour = Long.MIN_VALUE;
         }
-        for (WriteRequest request : group) {
-            request.complete();
-        }
+        return true;
     }
 
     CheckResult checkIn(AgentIdentity agent, long received, int window, Instant now) throws SQLException {
