@@ -5,17 +5,19 @@
 -- is issued only after (agents per thread - 1) other requests, so no agent ever has two requests
 -- in flight and every accepted sequence number is fresh.
 --
--- Environment: AGENTS (total, default 100000), MODE ("success": increasing numbers, the
--- default; "errors": every request after an agent's first carries a stale number), BASE (first
--- sequence number; default: milliseconds since the epoch, so a rerun against the same store still
--- increases).
+-- Environment: AGENTS (total, default 100000), WRK_THREADS (wrk's -t), MODE ("success":
+-- increasing numbers, the default; "errors": every request carries BASE, so every request after
+-- an agent's first is stale), BASE (first sequence number; default: milliseconds since the epoch,
+-- so a rerun against the same store still increases), STOP_AFTER (warm-up only: each thread stops
+-- after this many responses and creates DONE_DIR/thread-<id>, so a warm-up can be made to touch every agent at least once).
+--
+-- Agent GUIDs are {tttttttt-0000-4000-8000-iiiiiiiiiiii}: t = wrk thread (1-based), i = index in
+-- the thread's slice; io.seqguard.benchmarks.AgentFill pre-registers exactly these.
 
-local threads = {}
 local counter = 0
 
 function setup(thread)
   thread:set("id", counter)
-  table.insert(threads, thread)
   counter = counter + 1
 end
 
@@ -34,6 +36,22 @@ function init(args)
   end
   wrk.method = "POST"
   wrk.body = ""
+  local stop_after = tonumber(os.getenv("STOP_AFTER") or "0")
+  if stop_after > 0 then
+    -- Only the warm-up defines response(): with it wrk builds a Lua table of the headers of every
+    -- response, which costs wrk CPU that the measured run must not take from the server.
+    local seen = 0
+    response = function(status, headers, body)
+      seen = seen + 1
+      if seen == stop_after then
+        -- thread:stop() ends this thread, but wrk's main thread sleeps out -d regardless; the file
+        -- tells bench/load-http.sh to interrupt wrk once every thread is through.
+        wrk.thread:stop()
+        local done_file = io.open(os.getenv("DONE_DIR") .. "/thread-" .. id, "w")
+        done_file:close()
+      end
+    end
+  end
 end
 
 function request()
@@ -52,11 +70,6 @@ function request()
     ["Agent-Node-Name"] = "bench-" .. i,
     ["Content-Length"] = "0",
   })
-end
-
-statuses = {}
-function response(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
 end
 
 function done(summary, latency, requests)

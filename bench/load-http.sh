@@ -1,16 +1,29 @@
 #!/usr/bin/env bash
 # HTTP load benchmark: seqguard (unpacked distribution, embedded SQLite store, synchronous=FULL
-# with group commit) versus a bare Jetty 12 handler that answers the same request with a small
-# 200, driven by wrk with identical settings in the same run. Loopback only; bounded in time.
+# with group commit, acknowledgement after commit) versus a bare Jetty 12 handler that answers the
+# same request with a small 200, driven by wrk with identical settings in the same run. Loopback
+# only; bounded in time; every process it starts it stops. Documented in docs/PERFORMANCE.md.
 #
-# Build first:  mvn -q -B package -DskipTests
-# Run:          bench/load-http.sh [--mode success|errors] [--duration 30s] [--connections 64]
-#                                  [--threads 2] [--agents 100000] [--warmup 10s] [--skip-bare]
-# Prints one RESULT line per target and the ratios. Figures go to docs/PERFORMANCE.md.
+# Build first:  mvn -o -q -B package -DskipTests
+# Run:          bench/load-http.sh [--mode success|errors|scale] [--duration 30s] [--connections 32]
+#                                  [--threads 2] [--agents 100000] [--scale-agents 1000000]
+#                                  [--heap 256m] [--skip-bare] [--jfr FILE] [--java-opts "..."]
+#
+# success  every request is a fresh, higher number (accepted and written durably). A count-based
+#          warm-up first sends every agent one request (registrations), then the measured run is
+#          steady-state check-ins of registered agents.
+# errors   warm-up registers every agent; every measured request repeats the agent's number, so it
+#          is stale (409). Checks afterwards that no error-table row was written once the hour's
+#          cap was reached and that logs/server.log holds a line for every sequence error.
+# scale    no bare Jetty; seqguard twice on pre-filled files (AgentFill): 10,000 and --scale-agents
+#          registered agents. Reports start-up (launch to /readyz 200), heap after a full GC
+#          (jcmd GC.heap_info) and throughput of the same wrk run over all the agents.
+#
+# Prints RESULT lines (one per target and run), METRIC/CHECK lines, and RATIO lines.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-mode=success duration=30s connections=64 threads=2 agents=100000 warmup=10s skip_bare=false heap=256m
+mode=success duration=30s connections=32 threads=2 agents=100000 scale_agents=1000000 skip_bare=false heap=256m jfr="" extra_opts=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --mode) mode=$2; shift 2 ;;
@@ -18,58 +31,154 @@ while [ $# -gt 0 ]; do
     --connections) connections=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
     --agents) agents=$2; shift 2 ;;
-    --warmup) warmup=$2; shift 2 ;;
+    --scale-agents) scale_agents=$2; shift 2 ;;
     --heap) heap=$2; shift 2 ;;
     --skip-bare) skip_bare=true; shift ;;
+    --jfr) jfr=$2; shift 2 ;;
+    --java-opts) extra_opts=$2; shift 2 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
+case "$mode" in success|errors|scale) ;; *) echo "unknown mode: $mode" >&2; exit 2 ;; esac
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 dist=$(ls -d distribution/target/seqguard-*/ 2>/dev/null | head -n 1)
-[ -n "$dist" ] && [ -x "$dist/bin/seqguard" ] || { echo "no unpacked distribution; run: mvn -q -B package -DskipTests" >&2; exit 1; }
-[ -f benchmarks/target/benchmarks.jar ] || { echo "no benchmarks/target/benchmarks.jar; run: mvn -q -B package -DskipTests" >&2; exit 1; }
+[ -n "$dist" ] && [ -x "$dist/bin/seqguard" ] || { echo "no unpacked distribution; run: mvn -o -q -B package -DskipTests" >&2; exit 1; }
+[ -f benchmarks/target/benchmarks.jar ] || { echo "no benchmarks/target/benchmarks.jar; run: mvn -o -q -B package -DskipTests" >&2; exit 1; }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_http() { # url
-  for _ in $(seq 1 100); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.1; done
+now_ms() { date +%s%3N; }
+wait_http() { # url; polls every 20 ms for up to 60 s
+  for _ in $(seq 1 3000); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.02; done
   echo "server did not come up: $1" >&2; return 1
 }
-run_wrk() { # label url
-  local label=$1 url=$2 base
-  base=$(( $(date +%s) * 1000 ))
-  AGENTS=$agents WRK_THREADS=$threads MODE=$mode BASE=$base wrk -t"$threads" -c"$connections" -d"$warmup" -s bench/checkins.lua "$url" >/dev/null
-  base=$(( base + 10000000 ))
-  # The measured run continues above the warm-up's numbers (success mode) or repeats them (errors mode).
-  [ "$mode" = errors ] && base=$(( $(date +%s) * 1000 - 10000000 ))
-  AGENTS=$agents WRK_THREADS=$threads MODE=$mode BASE=$base wrk -t"$threads" -c"$connections" -d"$duration" --latency \
-      -s bench/checkins.lua "$url" | tee "$work/$label.wrk" | grep '^RESULT' | sed "s/^RESULT/RESULT target=$label/"
+metric() { # admin_port name-regex -> sum of matching samples
+  curl -fsS "http://127.0.0.1:$1/metrics" | awk -v re="^$2" '$0 ~ re { s += $NF } END { printf "%d\n", s }'
 }
 
 work=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; [ -n "${KEEP_WORK:-}" ] && echo "work dir kept: $work" || rm -rf "$work"; }
 trap cleanup EXIT
 
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(java -version 2>&1 | head -n 1); mode=$mode threads=$threads connections=$connections agents=$agents duration=$duration"
+# Count-based warm-up: every agent gets at least one request (first contact registers it) and the
+# JIT sees at least 100,000 requests; then the measured run, continuing the numbers (success) or
+# repeating the warm-up's (errors: stale).
+run_wrk() { # label url agents
+  local label=$1 url=$2 n=$3 base warm per
+  base=$(now_ms)
+  warm=$(( n > 100000 ? n : 100000 ))
+  # errors: a second pass makes the warm-up's requests stale too, so the hour's table cap is full
+  # before the measured run.
+  [ "$mode" = errors ] && warm=$(( 2 * n > warm ? 2 * n : warm ))
+  per=$(( (warm + threads - 1) / threads ))
+  mkdir -p "$work/$label.done"
+  AGENTS=$n WRK_THREADS=$threads MODE=$mode BASE=$base STOP_AFTER=$per DONE_DIR="$work/$label.done" \
+      wrk -t"$threads" -c"$connections" -d900s -s bench/checkins.lua "$url" >"$work/$label.warm" &
+  local wrk_pid=$! t0
+  t0=$(now_ms)
+  while [ "$(ls "$work/$label.done" | wc -l)" -lt "$threads" ] && kill -0 "$wrk_pid" 2>/dev/null; do sleep 0.2; done
+  kill -INT "$wrk_pid" 2>/dev/null || true; wait "$wrk_pid" || true
+  echo "WARMUP target=$label requests=$(( per * threads )) seconds=$(( ($(now_ms) - t0) / 1000 ))"
+  [ "$mode" = errors ] || base=$(( base + 100000000 ))
+  if [ "$mode" = errors ] && [ "$label" = seqguard ]; then
+    written_before=$(metric "$admin_port" 'seqguard_errors_table_written_total')
+    wal_before=$(stat -c '%s bytes, modified %y' "$sg_home/data/seqguard.db-wal")
+  fi
+  AGENTS=$n WRK_THREADS=$threads MODE=$mode BASE=$base wrk -t"$threads" -c"$connections" -d"$duration" --latency \
+      -s bench/checkins.lua "$url" >"$work/$label.wrk"
+  grep '^RESULT' "$work/$label.wrk" | sed "s/^RESULT/RESULT target=$label agents=$n/"
+}
 
-# seqguard on its embedded defaults, in a private copy of the distribution.
-cp -r "$dist" "$work/seqguard"
-agent_port=$(free_port); admin_port=$(free_port)
-JAVA_OPTS="-Xmx$heap -Dseqguard.http.agent.host=127.0.0.1 -Dseqguard.http.agent.port=$agent_port -Dseqguard.http.admin.port=$admin_port" \
-  "$work/seqguard/bin/seqguard" run >"$work/seqguard.out" 2>&1 &
-pids+=($!)
-wait_http "http://127.0.0.1:$agent_port/healthz"
-run_wrk seqguard "http://127.0.0.1:$agent_port/agent/v1/requests"
-curl -fsS "http://127.0.0.1:$admin_port/metrics" | grep -E '^seqguard_(checkins_total|errors_table_(written|dropped)_total)' | sed 's/^/METRIC /' || true
-kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
+# Starts a private copy of the distribution; sets sg_pid, agent_port, admin_port, sg_home, startup_ms.
+start_seqguard() { # label [db file to use]
+  local label=$1 db=${2:-} opts t0
+  sg_home="$work/$label"
+  cp -r "$dist" "$sg_home"
+  if [ -n "$db" ]; then mkdir -p "$sg_home/data"; cp "$db" "$sg_home/data/seqguard.db"; fi
+  agent_port=$(free_port); admin_port=$(free_port)
+  opts="-Xmx$heap -Dseqguard.http.agent.host=127.0.0.1 -Dseqguard.http.agent.port=$agent_port -Dseqguard.http.admin.port=$admin_port $extra_opts"
+  [ -n "$jfr" ] && opts="$opts -XX:StartFlightRecording=filename=$jfr.$label.jfr,settings=profile"
+  t0=$(now_ms)
+  JAVA_OPTS="$opts" "$sg_home/bin/seqguard" run >"$sg_home/console.out" 2>&1 &
+  sg_pid=$!
+  pids+=("$sg_pid")
+  wait_http "http://127.0.0.1:$agent_port/readyz"
+  startup_ms=$(( $(now_ms) - t0 ))
+}
+stop_seqguard() {
+  kill "$sg_pid"; wait "$sg_pid" 2>/dev/null || true
+}
+heap_after_gc() { # pid -> "used KiB" of the heap after a full GC
+  local jpid
+  jpid=$(pgrep -P "$1" java || echo "$1")   # bin/seqguard execs java; fall back to its child
+  jcmd "$jpid" GC.run >/dev/null
+  jcmd "$jpid" GC.heap_info | awk '/used/ { for (i = 1; i <= NF; i++) if ($i == "used") { print $(i+1); exit } }'
+}
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(java -version 2>&1 | head -n 1); $(date -u '+%Y-%m-%dT%H:%MZ'); load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "settings: mode=$mode threads=$threads connections=$connections agents=$agents duration=$duration heap=$heap"
+
+if [ "$mode" = scale ]; then
+  for n in 10000 "$scale_agents"; do
+    db="/tmp/seqguard-bench-fill-$n-t$threads.db"
+    if [ ! -f "$db" ]; then
+      rm -f "$db.tmp"
+      java -cp benchmarks/target/benchmarks.jar io.seqguard.benchmarks.AgentFill "$db.tmp" "$n" "$threads" | sed 's/^/FILL /'
+      rm -f "$db.tmp-wal" "$db.tmp-shm"; mv "$db.tmp" "$db"
+    fi
+    start_seqguard "seqguard-$n" "$db"
+    echo "STARTUP agents=$n ms=$startup_ms (launch of bin/seqguard to /readyz 200)"
+    echo "HEAP agents=$n after_start_used=$(heap_after_gc "$sg_pid") (after a full GC)"
+    run_wrk "seqguard-$n" "http://127.0.0.1:$agent_port/agent/v1/requests" "$n"
+    echo "HEAP agents=$n after_load_used=$(heap_after_gc "$sg_pid") (after a full GC)"
+    echo "METRIC agents=$n registered=$(metric "$admin_port" 'seqguard_checkins_total[{]outcome="registered"') accepted=$(metric "$admin_port" 'seqguard_checkins_total[{]outcome="accepted"')"
+    stop_seqguard
+  done
+  python3 - "$work/seqguard-10000.wrk" "$work/seqguard-$scale_agents.wrk" <<'PY'
+import re, sys
+def parse(path):
+    line = [l for l in open(path) if l.startswith("RESULT")][0]
+    return {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", line)}
+a, b = parse(sys.argv[1]), parse(sys.argv[2])
+print("RATIO rps large/10000 = %.2f" % (b["rps"] / a["rps"]))
+PY
+  exit 0
+fi
+
+start_seqguard seqguard
+echo "STARTUP agents=0 ms=$startup_ms"
+url="http://127.0.0.1:$agent_port/agent/v1/requests"
+if [ "$mode" = errors ]; then
+  # Warm-up registers every agent (and fills the hour's table cap); the measured run is all stale.
+  run_wrk seqguard "$url" "$agents"
+  errors=$(metric "$admin_port" 'seqguard_sequence_errors_total')
+  written=$(metric "$admin_port" 'seqguard_errors_table_written_total')
+  wal_after=$(stat -c '%s bytes, modified %y' "$sg_home/data/seqguard.db-wal")
+  echo "CHECK during the measured run: table rows written $written_before -> $written; WAL $wal_before -> $wal_after ($([ "$written_before" = "$written" ] && [ "$wal_before" = "$wal_after" ] && echo 'no database write' || echo 'DATABASE WRITTEN'))"
+  dropped=$(metric "$admin_port" 'seqguard_errors_table_dropped_total')
+  stale=$(metric "$admin_port" 'seqguard_checkins_total[{]outcome="stale"')
+  echo "METRIC sequence_errors=$errors stale=$stale table_written=$written table_dropped=$dropped"
+  stop_seqguard   # SIGTERM: the async appender drains its queue before the JVM exits
+  rows=$(sqlite3 "$sg_home/data/seqguard.db" 'SELECT COUNT(*) FROM EPOAgentSequenceErrorLog')
+  lines=$(cat "$sg_home"/logs/server*.log | grep -c 'EPOServer Agent with GUID .* sequence number invalid' || true)
+  echo "CHECK table rows=$rows (written metric $written; the rest of the $errors errors dropped by the cap: $dropped)"
+  echo "CHECK server.log sequence-error lines=$lines of $errors sequence errors ($([ "$lines" = "$errors" ] && echo complete || echo MISSING))"
+  grep -ci 'dropped\|discard' "$sg_home/console.out" | sed 's/^/CHECK console lines mentioning drops: /'
+else
+  run_wrk seqguard "$url" "$agents"
+  echo "METRIC registered=$(metric "$admin_port" 'seqguard_checkins_total[{]outcome="registered"') accepted=$(metric "$admin_port" 'seqguard_checkins_total[{]outcome="accepted"')"
+  stop_seqguard
+fi
 
 if [ "$skip_bare" = false ]; then
   bare_port=$(free_port)
   java -Xmx$heap -cp benchmarks/target/benchmarks.jar io.seqguard.benchmarks.BareJetty "$bare_port" >"$work/bare.out" 2>&1 &
-  pids+=($!)
+  bare_pid=$!
+  pids+=("$bare_pid")
   wait_http "http://127.0.0.1:$bare_port/"
-  run_wrk bare-jetty "http://127.0.0.1:$bare_port/agent/v1/requests"
+  run_wrk bare-jetty "http://127.0.0.1:$bare_port/agent/v1/requests" "$agents"
+  kill "$bare_pid"; wait "$bare_pid" 2>/dev/null || true
   python3 - "$work/seqguard.wrk" "$work/bare-jetty.wrk" <<'PY'
 import re, sys
 def parse(path):
