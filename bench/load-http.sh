@@ -19,7 +19,9 @@
 #          registered agents. Reports start-up (launch to /readyz 200), heap after a full GC
 #          (jcmd GC.heap_info) and throughput of the same wrk run over all the agents.
 #
-# Prints RESULT lines (one per target and run), METRIC/CHECK lines, and RATIO lines.
+# Prints RESULT lines (one per target and run), METRIC/CHECK lines, and RATIO lines. --jfr FILE
+# records the server with JFR into FILE.<label>.jfr. KEEP_WORK=1 keeps the temporary folder (the
+# servers' copies with logs/ and data/) and prints its path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
