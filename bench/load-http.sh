@@ -166,7 +166,9 @@ if [ "$mode" = errors ]; then
   echo "METRIC sequence_errors=$errors stale=$stale table_written=$written table_dropped=$dropped"
   stop_seqguard   # SIGTERM: the async appender drains its queue before the JVM exits
   rows=$(sqlite3 "$sg_home/data/seqguard.db" 'SELECT COUNT(*) FROM EPOAgentSequenceErrorLog')
-  lines=$(cat "$sg_home"/logs/server*.log | grep -c 'EPOServer Agent with GUID .* sequence number invalid' || true)
+  # server.log rolls at 100 MB into compressed files; count the rolled ones too.
+  lines=$(zcat -f "$sg_home"/logs/server*.log* | grep -c 'EPOServer Agent with GUID .* sequence number invalid' || true)
+  ls -l "$sg_home/logs" | sed 's/^/LOGS /'
   echo "CHECK table rows=$rows (written metric $written; the rest of the $errors errors dropped by the cap: $dropped)"
   echo "CHECK server.log sequence-error lines=$lines of $errors sequence errors ($([ "$lines" = "$errors" ] && echo complete || echo MISSING))"
   grep -ci 'dropped\|discard' "$sg_home/console.out" | sed 's/^/CHECK console lines mentioning drops: /'
