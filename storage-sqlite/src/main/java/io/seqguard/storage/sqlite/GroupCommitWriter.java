@@ -35,10 +35,8 @@ import org.slf4j.LoggerFactory;
  * <p>There is no writer thread: the caller that finds the write lock free becomes the leader and
  * commits everything queued, its own request included, while later callers queue and wait
  * (leader/follower). A lone caller thus pays no thread hand-off at all, and under load the
- * groups grow by themselves. After releasing the lock a leader looks at the queue again and wakes
- * the owner of the oldest queued request, so a request queued while the lock was held is never
- * stranded; it does so before it answers its own group, so the next commit overlaps with the
- * answers.
+ * groups grow by themselves. After releasing the lock a leader looks at the queue again, so a
+ * request queued while the lock was held is never stranded.
  *
  * <p>Exactness inside a group comes from applying requests one after another against an overlay
  * of the group's not-yet-committed agent states, consulted before the cache and the file; two
@@ -59,6 +57,7 @@ final class GroupCommitWriter {
     private final Connection connection;
     private final ConcurrentLinkedQueue<WriteRequest> queue = new ConcurrentLinkedQueue<>();
     private final ReentrantLock writeLock = new ReentrantLock();
+    private final List<WriteRequest> group;
     private final AgentStateCache cache;
     private final Map<AgentGuid, Pending> overlay = new HashMap<>();
     private final Map<Long, int[]> hourCounts = new HashMap<>();
@@ -83,6 +82,7 @@ final class GroupCommitWriter {
         this.config = requireNonNull(config, "config");
         this.connection = requireNonNull(connection, "connection");
         this.cache = new AgentStateCache(config.agentCacheSize());
+        this.group = new ArrayList<>(config.maxGroupSize());
         this.control = connection.createStatement();
         this.selectAgent = connection.prepareStatement("SELECT last, ring FROM agents WHERE guid = ?");
         this.upsertAgent = connection.prepareStatement("INSERT INTO agents "
@@ -111,29 +111,20 @@ final class GroupCommitWriter {
         long deadline = System.nanoTime() + config.commitTimeout().toNanos();
         while (!request.isDone()) {
             if (writeLock.tryLock()) {
-                List<WriteRequest> committed = null;
                 try {
                     if (closed) {
                         failQueued();
-                    } else if (!queue.isEmpty()) {
-                        // Our own request is in this group unless max-group-size requests were queued before it.
-                        committed = drainAndApply();
+                    } else {
+                        // Lead until our own request is answered; whoever queued meanwhile rides along.
+                        while (!request.isDone() && !queue.isEmpty()) {
+                            drainAndApply();
+                        }
                     }
                 } finally {
                     writeLock.unlock();
                 }
-                if (committed != null) {
-                    // Wake the next leader before answering this group: its transaction and sync then
-                    // overlap with this group's callers writing their responses, instead of waiting
-                    // behind them for a CPU (measured in docs/PERFORMANCE.md, "End-to-end HTTP").
-                    handOver();
-                    for (WriteRequest done : committed) {
-                        done.complete();
-                    }
-                    continue;
-                }
-                // Nothing queued: our request is in a group that was committed by the previous
-                // leader, which is answering it now; wait below.
+                handOver();
+                break;
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
@@ -179,23 +170,21 @@ final class GroupCommitWriter {
         }
     }
 
-    /**
-     * Takes up to {@code max-group-size} queued requests and applies them in one transaction. A
-     * failed group is failed here; a committed one is returned, to be answered by the caller once
-     * it has released the write lock.
-     */
-    private List<WriteRequest> drainAndApply() {
-        List<WriteRequest> group = new ArrayList<>(Math.min(config.maxGroupSize(), 64));
+    private void drainAndApply() {
         for (WriteRequest r = queue.poll(); r != null; r = group.size() < config.maxGroupSize() ? queue.poll() : null) {
             group.add(r);
             if (group.size() >= config.maxGroupSize()) {
                 break;
             }
         }
-        return applyGroup(group) ? group : List.of();
+        try {
+            applyGroup(group);
+        } finally {
+            group.clear();
+        }
     }
 
-    private boolean applyGroup(List<WriteRequest> group) {
+    private void applyGroup(List<WriteRequest> group) {
         try {
             for (WriteRequest request : group) {
                 request.apply(this);
@@ -214,7 +203,7 @@ final class GroupCommitWriter {
             for (WriteRequest request : group) {
                 request.fail(failure);
             }
-            return false;
+            return;
         }
         for (Map.Entry<AgentGuid, Pending> e : overlay.entrySet()) {
             SequenceState state = e.getValue().state();
@@ -232,7 +221,9 @@ final class GroupCommitWriter {
             }
             touchedHour = Long.MIN_VALUE;
         }
-        return true;
+        for (WriteRequest request : group) {
+            request.complete();
+        }
     }
 
     CheckResult checkIn(AgentIdentity agent, long received, int window, Instant now) throws SQLException {
