@@ -27,7 +27,8 @@ function init(args)
   mode = os.getenv("MODE") or "success"
   base = tonumber(os.getenv("BASE") or tostring(os.time() * 1000))
   per_thread = math.floor(total / nthreads)
-  next_agent = 0
+  -- START_AT: index in the slice where this run begins (the measured run goes on where the warm-up stopped).
+  next_agent = tonumber(os.getenv("START_AT") or "0") % per_thread
   seq = {}
   guids = {}
   for i = 0, per_thread - 1 do

@@ -19,7 +19,9 @@
 #          registered agents. Reports start-up (launch to /readyz 200), heap after a full GC
 #          (jcmd GC.heap_info) and throughput of the same wrk run over all the agents.
 #
-# Prints RESULT lines (one per target and run), METRIC/CHECK lines, and RATIO lines.
+# Prints RESULT lines (one per target and run), METRIC/CHECK lines, and RATIO lines. --jfr FILE
+# records the server with JFR into FILE.<label>.jfr. KEEP_WORK=1 keeps the temporary folder (the
+# servers' copies with logs/ and data/) and prints its path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -68,6 +70,9 @@ run_wrk() { # label url agents
   local label=$1 url=$2 n=$3 base warm per
   base=$(now_ms)
   warm=$(( n > 100000 ? n : 100000 ))
+  # scale: the agents are registered already; 100,000 requests warm the JIT, and the measured run
+  # continues with the agents the warm-up did not touch (a cold cache, as with a large fleet).
+  [ "$mode" = scale ] && warm=100000
   # errors: a second pass makes the warm-up's requests stale too, so the hour's table cap is full
   # before the measured run.
   [ "$mode" = errors ] && warm=$(( 2 * n > warm ? 2 * n : warm ))
@@ -85,7 +90,7 @@ run_wrk() { # label url agents
     written_before=$(metric "$admin_port" 'seqguard_errors_table_written_total')
     wal_before=$(stat -c '%s bytes, modified %y' "$sg_home/data/seqguard.db-wal")
   fi
-  AGENTS=$n WRK_THREADS=$threads MODE=$mode BASE=$base wrk -t"$threads" -c"$connections" -d"$duration" --latency \
+  AGENTS=$n WRK_THREADS=$threads MODE=$mode BASE=$base START_AT=$per wrk -t"$threads" -c"$connections" -d"$duration" --latency \
       -s bench/checkins.lua "$url" >"$work/$label.wrk"
   grep '^RESULT' "$work/$label.wrk" | sed "s/^RESULT/RESULT target=$label agents=$n/"
 }
@@ -161,7 +166,9 @@ if [ "$mode" = errors ]; then
   echo "METRIC sequence_errors=$errors stale=$stale table_written=$written table_dropped=$dropped"
   stop_seqguard   # SIGTERM: the async appender drains its queue before the JVM exits
   rows=$(sqlite3 "$sg_home/data/seqguard.db" 'SELECT COUNT(*) FROM EPOAgentSequenceErrorLog')
-  lines=$(cat "$sg_home"/logs/server*.log | grep -c 'EPOServer Agent with GUID .* sequence number invalid' || true)
+  # server.log rolls at 100 MB into compressed files; count the rolled ones too.
+  lines=$(zcat -f "$sg_home"/logs/server*.log* | grep -c 'EPOServer Agent with GUID .* sequence number invalid' || true)
+  ls -l "$sg_home/logs" | sed 's/^/LOGS /'
   echo "CHECK table rows=$rows (written metric $written; the rest of the $errors errors dropped by the cap: $dropped)"
   echo "CHECK server.log sequence-error lines=$lines of $errors sequence errors ($([ "$lines" = "$errors" ] && echo complete || echo MISSING))"
   grep -ci 'dropped\|discard' "$sg_home/console.out" | sed 's/^/CHECK console lines mentioning drops: /'

@@ -22,10 +22,8 @@ import org.slf4j.LoggerFactory;
  * <p>There is no writer thread: the caller that finds the write lock free becomes the leader and
  * commits everything queued, its own request included, while later callers queue and wait
  * (leader/follower). A lone caller thus pays no thread hand-off at all, and under load the
- * groups grow by themselves. After releasing the lock a leader looks at the queue again and wakes
- * the owner of the oldest queued request, so a request queued while the lock was held is never
- * stranded; it does so before it answers its own group, so the next commit overlaps with the
- * answers.
+ * groups grow by themselves. After releasing the lock a leader looks at the queue again, so a
+ * request queued while the lock was held is never stranded.
  *
  * <p>The group is applied by a {@link GroupTransaction}, which keeps it exact and, when the commit
  * fails, drops everything the group changed in memory; every request of the group then fails.
@@ -42,6 +40,7 @@ final class GroupCommitWriter {
     private final ConcurrentLinkedQueue<WriteRequest> queue = new ConcurrentLinkedQueue<>();
     /** Held by the leader; package-private so that a test can stage a group deterministically. */
     final ReentrantLock writeLock = new ReentrantLock();
+    private final List<WriteRequest> group;
     private final GroupTransaction transaction;
 
     private volatile boolean closed;
@@ -49,6 +48,7 @@ final class GroupCommitWriter {
     GroupCommitWriter(SqliteConfig config, Connection connection) throws SQLException {
         this.config = requireNonNull(config, "config");
         this.connection = requireNonNull(connection, "connection");
+        this.group = new ArrayList<>(config.maxGroupSize());
         this.transaction = new GroupTransaction(config, connection);
     }
 
@@ -73,29 +73,20 @@ final class GroupCommitWriter {
         long deadline = System.nanoTime() + config.commitTimeout().toNanos();
         while (!request.isDone()) {
             if (writeLock.tryLock()) {
-                List<WriteRequest> committed = null;
                 try {
                     if (closed) {
                         failQueued();
-                    } else if (!queue.isEmpty()) {
-                        // Our own request is in this group unless max-group-size requests were queued before it.
-                        committed = drainAndApply();
+                    } else {
+                        // Lead until our own request is answered; whoever queued meanwhile rides along.
+                        while (!request.isDone() && !queue.isEmpty()) {
+                            drainAndApply();
+                        }
                     }
                 } finally {
                     writeLock.unlock();
                 }
-                if (committed != null) {
-                    // Wake the next leader before answering this group: its transaction and sync then
-                    // overlap with this group's callers writing their responses, instead of waiting
-                    // behind them for a CPU (measured in docs/PERFORMANCE.md, "End-to-end HTTP").
-                    handOver();
-                    for (WriteRequest done : committed) {
-                        done.complete();
-                    }
-                    continue;
-                }
-                // Nothing queued: our request is in a group the previous leader committed and is
-                // answering now, or it was failed by a stop; wait below.
+                handOver();
+                break;
             }
             long left = deadline - System.nanoTime();
             boolean interrupted = Thread.interrupted();
@@ -165,13 +156,7 @@ final class GroupCommitWriter {
         }
     }
 
-    /**
-     * Claims up to {@code max-group-size} queued requests and applies them in one transaction. A
-     * failed group is failed here; a committed one is returned, to be answered by the caller once
-     * it has released the write lock (empty when nothing was claimed or the group failed).
-     */
-    private List<WriteRequest> drainAndApply() {
-        List<WriteRequest> group = new ArrayList<>(Math.min(config.maxGroupSize(), 64));
+    private void drainAndApply() {
         while (group.size() < config.maxGroupSize()) {
             WriteRequest r = queue.poll();
             if (r == null) {
@@ -183,12 +168,16 @@ final class GroupCommitWriter {
             }
         }
         if (group.isEmpty()) {
-            return List.of();
+            return;
         }
-        return applyGroup(group) ? group : List.of();
+        try {
+            applyGroup(group);
+        } finally {
+            group.clear();
+        }
     }
 
-    private boolean applyGroup(List<WriteRequest> group) {
+    private void applyGroup(List<WriteRequest> group) {
         try {
             for (WriteRequest request : group) {
                 request.apply(transaction);
@@ -207,9 +196,11 @@ final class GroupCommitWriter {
             if (e instanceof Error error) {
                 throw error;
             }
-            return false;
+            return;
         }
-        return true;
+        for (WriteRequest request : group) {
+            request.complete();
+        }
     }
 
     private void failQueued() {
