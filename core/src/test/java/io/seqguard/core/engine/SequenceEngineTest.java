@@ -17,6 +17,7 @@ import io.seqguard.spi.CheckInOutcome.Status;
 import io.seqguard.spi.Enforcement;
 import io.seqguard.spi.ErrorQuery;
 import io.seqguard.spi.ErrorSink;
+import io.seqguard.spi.ForwardingSequenceStore;
 import io.seqguard.spi.HandlerException;
 import io.seqguard.spi.RequestAuthenticator;
 import io.seqguard.spi.SequenceError;
@@ -137,7 +138,7 @@ class SequenceEngineTest {
     @Test
     void tableSinkHonoursTheHourlyLimitAndStopsCallingTheStoreOnceFull() {
         AtomicInteger storeCalls = new AtomicInteger();
-        ForwardingStore counting = new ForwardingStore(new InMemorySequenceStore()) {
+        ForwardingSequenceStore counting = new ForwardingSequenceStore(new InMemorySequenceStore()) {
             @Override
             public boolean recordError(SequenceError error, int maxPerHour) {
                 storeCalls.incrementAndGet();
@@ -181,7 +182,7 @@ class SequenceEngineTest {
 
     @Test
     void aStoreFailureIsNeverAnAcceptance() {
-        ForwardingStore down = new ForwardingStore(store) {
+        ForwardingSequenceStore down = new ForwardingSequenceStore(store) {
             @Override
             public io.seqguard.spi.CheckResult checkAndAdvance(AgentIdentity agent, long received, SequencePolicy policy, Instant now) {
                 throw new StorageException(StorageException.Kind.TRANSIENT, "database unreachable");

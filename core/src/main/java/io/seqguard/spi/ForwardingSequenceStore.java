@@ -1,25 +1,27 @@
-package io.seqguard.core.engine;
+package io.seqguard.spi;
 
-import io.seqguard.spi.AgentGuid;
-import io.seqguard.spi.AgentIdentity;
-import io.seqguard.spi.AgentInfo;
-import io.seqguard.spi.CheckResult;
-import io.seqguard.spi.ErrorQuery;
-import io.seqguard.spi.ErrorRow;
-import io.seqguard.spi.SequenceError;
-import io.seqguard.spi.SequencePolicy;
-import io.seqguard.spi.SequenceStore;
-import io.seqguard.spi.Suspect;
+import static java.util.Objects.requireNonNull;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** A real store with one behaviour changed by a test (a failure or a counter), everything else forwarded. */
-class ForwardingStore implements SequenceStore {
+/**
+ * A store that forwards every call to another one: the base for decorators that change one
+ * behaviour (metrics, a cache, a failure injected by a test) and keep the rest. Thread safety,
+ * nulls and exceptions are the delegate's. It does not forward {@link Managed}: a decorator of a
+ * managed store starts and stops the delegate itself.
+ */
+public abstract class ForwardingSequenceStore implements SequenceStore {
     private final SequenceStore delegate;
 
-    ForwardingStore(SequenceStore delegate) {
-        this.delegate = delegate;
+    protected ForwardingSequenceStore(SequenceStore delegate) {
+        this.delegate = requireNonNull(delegate, "delegate");
+    }
+
+    /** The store calls are forwarded to. */
+    protected SequenceStore delegate() {
+        return delegate;
     }
 
     @Override
