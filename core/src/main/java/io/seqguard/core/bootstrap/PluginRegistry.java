@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.seqguard.spi.Plugin;
 import io.seqguard.spi.PluginKind;
 import java.io.IOException;
-import java.net.MalformedURLException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,13 +141,5 @@ public final class PluginRegistry {
 
     private static String key(PluginKind kind, String id) {
         return kind + ":" + id;
-    }
-
-    static URL url(Path path) {
-        try {
-            return path.toUri().toURL();
-        } catch (MalformedURLException e) {
-            throw new IllegalArgumentException(path.toString(), e);
-        }
     }
 }
