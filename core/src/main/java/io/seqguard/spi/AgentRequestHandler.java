@@ -18,4 +18,17 @@ public interface AgentRequestHandler {
      * @throws Exception any failure; the transport answers 500 and logs it
      */
     AgentResponse handle(AgentRequest request) throws Exception;
+
+    /**
+     * Whether {@link #handle} may block: wait for I/O or a lock, or compute for long. The engine
+     * calls a blocking handler on the transport's executor (one hand-off per request); a
+     * non-blocking one directly on the thread that completed the store's commit, right after
+     * the other requests of the same commit, which saves that hand-off. Return false only for a
+     * handler that answers in microseconds without waiting on anything, like the default one.
+     *
+     * @return true unless the handler promises never to block; the default is true
+     */
+    default boolean isBlocking() {
+        return true;
+    }
 }

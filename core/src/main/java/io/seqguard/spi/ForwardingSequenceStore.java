@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A store that forwards every call to another one: the base for decorators that change one
@@ -27,6 +28,11 @@ public abstract class ForwardingSequenceStore implements SequenceStore {
     @Override
     public CheckResult checkAndAdvance(AgentIdentity agent, long received, SequencePolicy policy, Instant now) {
         return delegate.checkAndAdvance(agent, received, policy, now);
+    }
+
+    @Override
+    public CompletionStage<CheckResult> checkAndAdvanceAsync(AgentIdentity agent, long received, SequencePolicy policy, Instant now) {
+        return delegate.checkAndAdvanceAsync(agent, received, policy, now);
     }
 
     @Override

@@ -3,6 +3,8 @@ package io.seqguard.spi;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Where per-agent sequence state and the error table live. One instance serves the whole server;
@@ -43,6 +45,32 @@ public interface SequenceStore {
      *     the class documentation for the one case where the number may still be consumed)
      */
     CheckResult checkAndAdvance(AgentIdentity agent, long received, SequencePolicy policy, Instant now);
+
+    /**
+     * {@link #checkAndAdvance} without holding the caller's thread while the store waits for its
+     * commit: the returned stage completes with the same result once the acceptance is durable, or
+     * exceptionally with a {@link StorageException} (nothing acknowledged, as above). Semantics,
+     * atomicity and durability are exactly those of {@link #checkAndAdvance}; transports use this
+     * method so that a request in flight does not cost a parked thread.
+     *
+     * <p>The stage may complete on the caller's thread (before this method returns), on a thread
+     * of the store, or on another caller's thread. Whoever completes it is not holding any of the
+     * store's locks, so dependent stages may call the store again, but they delay the completion of
+     * other requests and must be short; hand slow work to an executor.
+     *
+     * <p>The default runs {@link #checkAndAdvance} on the caller's thread. A store that batches
+     * commits overrides it.
+     *
+     * @throws IllegalArgumentException or {@link NullPointerException} for arguments that break the
+     *     rules of {@link #checkAndAdvance}; every storage failure is reported through the stage
+     */
+    default CompletionStage<CheckResult> checkAndAdvanceAsync(AgentIdentity agent, long received, SequencePolicy policy, Instant now) {
+        try {
+            return CompletableFuture.completedFuture(checkAndAdvance(agent, received, policy, now));
+        } catch (StorageException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /**
      * Forgets the GUID's stored state, so that its next request is accepted whatever its number.

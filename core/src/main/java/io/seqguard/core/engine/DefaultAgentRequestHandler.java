@@ -14,4 +14,10 @@ public final class DefaultAgentRequestHandler implements AgentRequestHandler {
         // The canonical GUID holds only hex digits, hyphens and braces, so it needs no JSON escaping.
         return AgentResponse.json("{\"agentGuid\":\"" + request.agent().guid() + "\",\"sequence\":" + request.sequence() + "}");
     }
+
+    /** Builds a short string and nothing else, so it runs on the committing thread. */
+    @Override
+    public boolean isBlocking() {
+        return false;
+    }
 }

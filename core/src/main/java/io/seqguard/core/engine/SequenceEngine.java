@@ -25,6 +25,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +37,12 @@ import org.slf4j.LoggerFactory;
  * number into a {@link SequenceError} for every sink, and hand accepted requests to the
  * integrator's handler. The store does the atomic part; this class holds no per-agent state and
  * no lock.
+ *
+ * <p>Two entry points with the same outcomes: {@link #checkIn} blocks its thread until the store
+ * committed; {@link #checkInAsync} returns at once and continues on the thread that completed the
+ * store's commit, so a transport keeps no thread parked per request in flight. There the sinks
+ * run, and the handler too when it is {@linkplain AgentRequestHandler#isBlocking() non-blocking};
+ * a blocking handler is handed to the transport's executor.
  *
  * <p>Thread safe. Sinks never fail a request: their exceptions are logged and counted.
  */
@@ -62,16 +72,83 @@ public final class SequenceEngine implements SequenceGuard {
 
     @Override
     public CheckInOutcome checkIn(AgentRequest request) {
+        CheckInOutcome refused = authenticate(request);
+        if (refused != null) {
+            return refused;
+        }
+        Instant now = Instant.ofEpochMilli(clock.millis());
+        long start = System.nanoTime();
+        CheckResult result;
+        try {
+            result = store.checkAndAdvance(request.agent(), request.sequence(), policy, now);
+        } catch (RuntimeException e) {
+            throw storeFailure(e);
+        } finally {
+            metrics.storeLatency(System.nanoTime() - start);
+        }
+        return decide(request, now, result);
+    }
+
+    @Override
+    public CompletionStage<CheckInOutcome> checkInAsync(AgentRequest request, Executor executor) {
+        requireNonNull(executor, "executor");
+        CheckInOutcome refused = authenticate(request);
+        if (refused != null) {
+            return CompletableFuture.completedFuture(refused);
+        }
+        Instant now = Instant.ofEpochMilli(clock.millis());
+        long start = System.nanoTime();
+        CompletionStage<CheckResult> stored;
+        try {
+            stored = store.checkAndAdvanceAsync(request.agent(), request.sequence(), policy, now);
+        } catch (RuntimeException e) {
+            stored = CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<CheckInOutcome> outcome = new CompletableFuture<>();
+        stored.whenComplete((result, failure) -> {
+            metrics.storeLatency(System.nanoTime() - start);
+            if (failure != null) {
+                outcome.completeExceptionally(storeFailure(failure));
+            } else if (handler.isBlocking() && callsHandler(result)) {
+                try {
+                    executor.execute(() -> completeWith(outcome, request, now, result));
+                } catch (RuntimeException e) {
+                    // The number is consumed; the request just cannot be processed now (pool shut down or full).
+                    metrics.handlerFailure();
+                    outcome.completeExceptionally(new HandlerException(e));
+                }
+            } else {
+                completeWith(outcome, request, now, result);
+            }
+        });
+        return outcome;
+    }
+
+    /** Null when the request may go on, else the refusal. */
+    private CheckInOutcome authenticate(AgentRequest request) {
         try {
             authenticator.authenticate(request);
+            return null;
         } catch (AuthenticationException e) {
             metrics.unauthenticated();
             return new CheckInOutcome(Status.UNAUTHENTICATED, null, null, e.getMessage());
         }
+    }
 
-        Instant now = Instant.ofEpochMilli(clock.millis());
-        CheckResult result = checkAndAdvance(request, now);
+    private boolean callsHandler(CheckResult result) {
+        return result.verdict() != Verdict.STALE || policy.enforcement() != Enforcement.ENFORCE;
+    }
 
+    private void completeWith(CompletableFuture<CheckInOutcome> outcome, AgentRequest request, Instant now, CheckResult result) {
+        try {
+            outcome.complete(decide(request, now, result));
+        } catch (RuntimeException | Error e) {
+            outcome.completeExceptionally(e);
+        }
+    }
+
+    /** What follows the store's verdict: metrics, sinks for a stale number, the handler for an accepted one. */
+    private CheckInOutcome decide(AgentRequest request, Instant now, CheckResult result) {
         if (result.verdict() != Verdict.STALE) {
             if (result.verdict() == Verdict.REGISTERED) {
                 metrics.registered();
@@ -93,20 +170,14 @@ public final class SequenceEngine implements SequenceGuard {
         return new CheckInOutcome(Status.ACCEPTED, handle(request), error, null);
     }
 
-    private CheckResult checkAndAdvance(AgentRequest request, Instant now) {
-        long start = System.nanoTime();
-        try {
-            return store.checkAndAdvance(request.agent(), request.sequence(), policy, now);
-        } catch (StorageException e) {
-            metrics.unavailable();
-            throw e;
-        } catch (RuntimeException e) {
-            // A store that breaks its contract must still never produce an acceptance.
-            metrics.unavailable();
-            throw new StorageException(StorageException.Kind.INTERNAL, "store failed: " + e, e);
-        } finally {
-            metrics.storeLatency(System.nanoTime() - start);
+    /** A failure of the store, as the transport must see it; a store that breaks its contract still never yields an acceptance. */
+    private StorageException storeFailure(Throwable failure) {
+        metrics.unavailable();
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof StorageException e) {
+            return e;
         }
+        return new StorageException(StorageException.Kind.INTERNAL, "store failed: " + cause, cause);
     }
 
     private AgentResponse handle(AgentRequest request) {
