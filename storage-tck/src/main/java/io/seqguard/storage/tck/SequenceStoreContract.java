@@ -31,6 +31,7 @@ public abstract class SequenceStoreContract implements
         StrictCheckContract,
         WindowCheckContract,
         ConcurrencyContract,
+        AsyncCheckContract,
         ResetContract,
         AgentInfoContract,
         ErrorRowContract,

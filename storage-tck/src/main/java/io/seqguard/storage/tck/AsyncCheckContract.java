@@ -1,0 +1,110 @@
+package io.seqguard.storage.tck;
+
+import static io.seqguard.storage.tck.TestAgents.agent;
+import static io.seqguard.storage.tck.TestAgents.guid;
+import static io.seqguard.storage.tck.TestTimes.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.seqguard.spi.AgentGuid;
+import io.seqguard.spi.CheckResult;
+import io.seqguard.spi.SequencePolicy;
+import io.seqguard.spi.Verdict;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code checkAndAdvanceAsync} (SPEC §3 through the non-blocking entry point): the same verdicts
+ * and atomicity as the blocking call, with many check-ins in flight from one thread, and
+ * dependent stages that may call the store again without a deadlock. Every wait is bounded, so a
+ * store that never completes a stage fails the test instead of hanging it.
+ */
+public interface AsyncCheckContract extends StoreFixture {
+    /** Agents with one check-in each in flight at once. */
+    int IN_FLIGHT = 300;
+
+    /** The stage's result, waiting at most 30 s. */
+    private static CheckResult await(java.util.concurrent.CompletionStage<CheckResult> stage) {
+        try {
+            return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new AssertionError("the stage failed", e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("the stage did not complete within 30 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private java.util.concurrent.CompletionStage<CheckResult> checkAsync(AgentGuid guid, long received) {
+        return store().checkAndAdvanceAsync(agent(guid), received, SequencePolicy.STRICT, T0);
+    }
+
+    @Test
+    default void asyncCheckInsGiveTheVerdictsOfTheBlockingCall() {
+        AgentGuid a = guid(1);
+        assertThat(await(checkAsync(a, 10))).isEqualTo(CheckResult.registered());
+        assertThat(await(checkAsync(a, 11))).isEqualTo(CheckResult.accepted(10));
+        assertThat(await(checkAsync(a, 11))).isEqualTo(CheckResult.stale(11));
+        assertThat(await(checkAsync(a, 3))).isEqualTo(CheckResult.stale(11));
+        // The blocking and the asynchronous path share one state.
+        assertThat(check(a, 12)).isEqualTo(CheckResult.accepted(11));
+        assertThat(await(checkAsync(a, 12))).isEqualTo(CheckResult.stale(12));
+    }
+
+    @Test
+    default void manyCheckInsInFlightFromOneThreadAreAllDecided() {
+        for (int wave = 1; wave <= 3; wave++) {
+            List<java.util.concurrent.CompletionStage<CheckResult>> stages = new ArrayList<>();
+            for (int i = 0; i < IN_FLIGHT; i++) {
+                stages.add(checkAsync(guid(i), wave));
+            }
+            for (int i = 0; i < IN_FLIGHT; i++) {
+                CheckResult expected = wave == 1 ? CheckResult.registered() : CheckResult.accepted(wave - 1);
+                assertThat(await(stages.get(i))).as("agent %d, wave %d", i, wave).isEqualTo(expected);
+            }
+        }
+        for (int i = 0; i < IN_FLIGHT; i++) {
+            assertThat(check(guid(i), 3)).as("agent %d", i).isEqualTo(CheckResult.stale(3));
+        }
+    }
+
+    @Test
+    default void exactlyOneOfIdenticalCheckInsInFlightTogetherIsAccepted() {
+        AgentGuid a = guid(7);
+        for (int r = 0; r < Math.min(rounds(), 50); r++) {
+            long round = r;
+            List<java.util.concurrent.CompletionStage<CheckResult>> stages = new ArrayList<>();
+            for (int i = 0; i < ConcurrencyContract.RACERS; i++) {
+                stages.add(checkAsync(a, round));
+            }
+            List<CheckResult> results = stages.stream().map(AsyncCheckContract::await).toList();
+
+            assertThat(results).as("round %d", round)
+                    .filteredOn(result -> result.verdict() != Verdict.STALE).hasSize(1);
+            assertThat(results).as("round %d", round)
+                    .filteredOn(result -> result.verdict() == Verdict.STALE).hasSize(ConcurrencyContract.RACERS - 1)
+                    .allMatch(result -> result.equals(CheckResult.stale(round)));
+        }
+    }
+
+    @Test
+    default void aDependentStageMayCallTheStoreAgain() {
+        int agents = 50;
+        List<CompletableFuture<CheckResult>> chained = new ArrayList<>();
+        for (int i = 0; i < agents; i++) {
+            AgentGuid first = guid(i);
+            AgentGuid second = guid(10_000 + i);
+            // What a transport does on the completing thread: answer, and sometimes ask the store more.
+            chained.add(checkAsync(first, 1).thenApply(ignored -> store().checkAndAdvance(agent(second), 1, SequencePolicy.STRICT, T0))
+                    .toCompletableFuture());
+        }
+        for (int i = 0; i < agents; i++) {
+            assertThat(await(chained.get(i))).as("agent %d", i).isEqualTo(CheckResult.registered());
+            assertThat(store().agentInfo(guid(10_000 + i), T0).orElseThrow().last()).isEqualTo(1);
+        }
+    }
+}
