@@ -6,8 +6,10 @@ import io.seqguard.spi.StorageException;
 import io.seqguard.spi.StorageException.Kind;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -19,37 +21,71 @@ import org.slf4j.LoggerFactory;
  * them in one transaction, commits once, and only then answers each caller (group commit). One
  * sync then acknowledges a whole group.
  *
- * <p>There is no writer thread: the caller that finds the write lock free becomes the leader and
- * commits everything queued, its own request included, while later callers queue and wait
- * (leader/follower). A lone caller thus pays no thread hand-off at all, and under load the
- * groups grow by themselves. After releasing the lock a leader looks at the queue again, so a
- * request queued while the lock was held is never stranded.
+ * <p>There is no writer thread. A caller that queues a request and finds the write lock free
+ * becomes the leader: it commits what is queued, releases the lock, completes the group's
+ * requests, and goes on while anything is queued and the lock is free. Callers that find the lock
+ * taken leave their request queued: a blocking caller ({@link #execute}) parks until answered, an
+ * asynchronous one ({@link #submit}) returns at once with a future. Every leader looks at the queue
+ * again after each group, so a request queued while the lock was held is never stranded. A lone
+ * caller thus pays no thread hand-off, and under load the groups grow by themselves.
+ *
+ * <p>Completing happens outside the lock, on the leader's thread: an asynchronous caller's
+ * dependents (the transport writing its response) run there, while another caller may already
+ * lead the next group. A dependent may call the store again. An asynchronous request from a thread
+ * that is completing is only queued (the same thread commits it after the current completions); a
+ * blocking one commits at once but leaves the other requests of its group to the completions in
+ * progress, so dependents never nest more than one level deep.
  *
  * <p>The group is applied by a {@link GroupTransaction}, which keeps it exact and, when the commit
  * fails, drops everything the group changed in memory; every request of the group then fails.
  *
- * <p>Thread safe: {@link #execute} may be called from any number of threads; the connection and
- * the in-memory state are only touched by the thread that holds the write lock.
+ * <p>Thread safe: {@link #execute} and {@link #submit} may be called from any number of threads;
+ * the connection and the in-memory state are only touched by the thread that holds the write lock.
  */
 final class GroupCommitWriter {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
-    private static final long HAND_OVER_CHECK_NANOS = 10_000_000L;
+    /** Requests this thread committed and has yet to complete, and whether it is completing now. */
+    private static final ThreadLocal<Completions> COMPLETIONS = ThreadLocal.withInitial(Completions::new);
+    private static final long RETRY_NANOS = 10_000_000L;
 
     private final SqliteConfig config;
     private final Connection connection;
-    private final ConcurrentLinkedQueue<WriteRequest> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<WriteRequest<?>> queue = new ConcurrentLinkedQueue<>();
     /** Held by the leader; package-private so that a test can stage a group deterministically. */
     final ReentrantLock writeLock = new ReentrantLock();
-    private final List<WriteRequest> group;
+    private final List<WriteRequest<?>> group;
     private final GroupTransaction transaction;
 
     private volatile boolean closed;
+
+    /** One thread's committed requests waiting to be completed. */
+    private static final class Completions {
+        final ArrayDeque<WriteRequest<?>> pending = new ArrayDeque<>();
+        boolean running;
+    }
 
     GroupCommitWriter(SqliteConfig config, Connection connection) throws SQLException {
         this.config = requireNonNull(config, "config");
         this.connection = requireNonNull(connection, "connection");
         this.group = new ArrayList<>(config.maxGroupSize());
         this.transaction = new GroupTransaction(config, connection);
+    }
+
+    /**
+     * Queues {@code request} and returns a future completed once its group committed (or
+     * exceptionally with a {@link StorageException} when the group failed or the store stopped).
+     * The caller leads when the lock is free; otherwise the current leader takes the request. The
+     * future's dependents run on the completing thread, without the writer's lock.
+     */
+    <T> CompletableFuture<T> submit(WriteRequest<T> request) {
+        CompletableFuture<T> future = request.future();
+        enqueue(request);
+        Completions completions = COMPLETIONS.get();
+        if (!completions.running) {
+            drive(completions);
+        }
+        // else this thread is completing earlier requests and commits this one when done with them.
+        return future;
     }
 
     /**
@@ -65,44 +101,106 @@ final class GroupCommitWriter {
      * @throws StorageException when its group failed, the store is stopped, or the request was
      *     abandoned (not claimed within {@code commit-timeout}, or the caller was interrupted)
      */
-    Object execute(WriteRequest request) {
-        if (closed) {
-            throw stopped();
+    <T> T execute(WriteRequest<T> request) {
+        request.waiter = Thread.currentThread();
+        enqueue(request);
+        Completions completions = COMPLETIONS.get();
+        if (completions.running) {
+            commitNested(request, completions);
+        } else {
+            drive(completions);
         }
-        queue.add(request);
         long deadline = System.nanoTime() + config.commitTimeout().toNanos();
         while (!request.isDone()) {
-            if (writeLock.tryLock()) {
-                try {
-                    if (closed) {
-                        failQueued();
-                    } else {
-                        // Lead until our own request is answered; whoever queued meanwhile rides along.
-                        while (!request.isDone() && !queue.isEmpty()) {
-                            drainAndApply();
-                        }
-                    }
-                } finally {
-                    writeLock.unlock();
-                }
-                handOver();
-                break;
-            }
             long left = deadline - System.nanoTime();
             boolean interrupted = Thread.interrupted();
             if (left <= 0 || interrupted) {
                 return giveUp(request, interrupted);
             }
-            // Woken by the leader when answered or asked to take over; the cap only guards against a lost wake-up.
-            LockSupport.parkNanos(this, Math.min(left, HAND_OVER_CHECK_NANOS));
+            // Unparked when answered. The cap only guards progress: a request still unclaimed after
+            // it is led here, in case no other leader comes by.
+            LockSupport.parkNanos(this, Math.min(left, RETRY_NANOS));
+            if (request.isPending()) {
+                if (completions.running) {
+                    commitNested(request, completions);
+                } else {
+                    drive(completions);
+                }
+            }
         }
         return request.outcome();
     }
 
+    private void enqueue(WriteRequest<?> request) {
+        if (closed) {
+            reject(request);
+            return;
+        }
+        queue.add(request);
+        if (closed) {
+            // close() may have drained the queue before our add; nobody must wait forever.
+            for (WriteRequest<?> r = queue.poll(); r != null; r = queue.poll()) {
+                reject(r);
+            }
+        }
+    }
+
+    private void reject(WriteRequest<?> request) {
+        if (request.claim()) {
+            request.failWith(stopped());
+            request.complete();
+        }
+    }
+
+    /**
+     * Leads groups while anything is queued and the lock is free: commit a group under the lock,
+     * then complete it without the lock (dependents may queue more, which the next turn commits).
+     */
+    private void drive(Completions completions) {
+        completions.running = true;
+        try {
+            while (!queue.isEmpty() && writeLock.tryLock()) {
+                try {
+                    try {
+                        commitGroup(completions.pending);
+                    } finally {
+                        writeLock.unlock();
+                    }
+                } finally {
+                    // Also after an Error in the group: every claimed request gets its answer.
+                    for (WriteRequest<?> r = completions.pending.poll(); r != null; r = completions.pending.poll()) {
+                        r.complete();
+                    }
+                }
+            }
+        } finally {
+            completions.running = false;
+        }
+    }
+
+    /**
+     * A blocking request from a thread that is completing a group: commits groups until the request
+     * is in one, completes only that request, and leaves the group's others to the completions in
+     * progress. When another thread leads, that leader takes the request.
+     */
+    private void commitNested(WriteRequest<?> request, Completions completions) {
+        while (request.isPending() && writeLock.tryLock()) {
+            try {
+                commitGroup(completions.pending);
+            } finally {
+                writeLock.unlock();
+            }
+            if (completions.pending.remove(request)) {
+                request.complete();
+                return;
+            }
+        }
+    }
+
     /** Abandons a request whose caller stops waiting, or, when a leader already claimed it, waits for its outcome. */
-    private Object giveUp(WriteRequest request, boolean interrupted) {
+    private <T> T giveUp(WriteRequest<T> request, boolean interrupted) {
         if (request.abandon()) {
-            // Leaders would skip it anyway; removing it keeps the queue short and handOver accurate.
+            // Leaders would skip it anyway; removing it keeps the queue short.
             queue.remove(request);
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -113,25 +211,13 @@ final class GroupCommitWriter {
         // Claimed: its group may commit, and a failure reported now could hide a consumed number.
         boolean wasInterrupted = interrupted;
         while (!request.isDone()) {
-            LockSupport.parkNanos(this, HAND_OVER_CHECK_NANOS);
+            LockSupport.park(this);
             wasInterrupted |= Thread.interrupted();
         }
         if (wasInterrupted) {
             Thread.currentThread().interrupt();
         }
         return request.outcome();
-    }
-
-    /** Wakes the owner of the oldest request still waiting to be claimed, so that it leads the next group. */
-    private void handOver() {
-        for (WriteRequest next = queue.peek(); next != null; next = queue.peek()) {
-            if (next.isPending()) {
-                LockSupport.unpark(next.owner);
-                return;
-            }
-            // Abandoned: its owner has left and cannot lead (a claimed request is no longer queued).
-            queue.remove(next);
-        }
     }
 
     /** The committed row count of the latest hour that received errors, or null. */
@@ -144,21 +230,38 @@ final class GroupCommitWriter {
      * connection. Idempotent.
      */
     void close() {
+        List<WriteRequest<?>> failed = new ArrayList<>();
         writeLock.lock();
         try {
             if (!closed) {
                 closed = true;
-                failQueued();
+                for (WriteRequest<?> r = queue.poll(); r != null; r = queue.poll()) {
+                    if (r.claim()) {
+                        r.failWith(stopped());
+                        failed.add(r);
+                    }
+                }
                 closeQuietly();
             }
         } finally {
             writeLock.unlock();
         }
+        failed.forEach(WriteRequest::complete);
     }
 
-    private void drainAndApply() {
+    /** Under the lock: takes up to a group's worth of queued requests, applies and commits them, and adds them to {@code done}. */
+    private void commitGroup(ArrayDeque<WriteRequest<?>> done) {
+        if (closed) {
+            for (WriteRequest<?> r = queue.poll(); r != null; r = queue.poll()) {
+                if (r.claim()) {
+                    r.failWith(stopped());
+                    done.add(r);
+                }
+            }
+            return;
+        }
         while (group.size() < config.maxGroupSize()) {
-            WriteRequest r = queue.poll();
+            WriteRequest<?> r = queue.poll();
             if (r == null) {
                 break;
             }
@@ -173,14 +276,15 @@ final class GroupCommitWriter {
         try {
             applyGroup(group);
         } finally {
+            done.addAll(group);
             group.clear();
         }
     }
 
-    private void applyGroup(List<WriteRequest> group) {
+    private void applyGroup(List<WriteRequest<?>> group) {
         try {
-            for (WriteRequest request : group) {
-                request.apply(transaction);
+            for (WriteRequest<?> request : group) {
+                request.applyIn(transaction);
             }
             transaction.commit();
         } catch (SQLException | RuntimeException | Error e) {
@@ -190,24 +294,11 @@ final class GroupCommitWriter {
                     ? SqliteErrors.translate(config.path(), "a group of " + group.size() + " requests", sql)
                     : new StorageException(Kind.INTERNAL, "SQLite store " + config.path() + ": " + e, e);
             log.warn("{}; none of them is acknowledged", failure.getMessage());
-            for (WriteRequest request : group) {
-                request.fail(failure);
+            for (WriteRequest<?> request : group) {
+                request.failWith(failure);
             }
             if (e instanceof Error error) {
                 throw error;
-            }
-            return;
-        }
-        for (WriteRequest request : group) {
-            request.complete();
-        }
-    }
-
-    private void failQueued() {
-        StorageException gone = stopped();
-        for (WriteRequest r = queue.poll(); r != null; r = queue.poll()) {
-            if (r.claim()) {
-                r.fail(gone);
             }
         }
     }

@@ -22,6 +22,8 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * The embedded default store: one SQLite file in WAL mode, claimed by this process.
  *
  * <p>All changes (check-ins, error rows, resets, purges) go through one {@link GroupCommitWriter}
- * that commits them in groups (the first waiting caller leads each group); a caller returns only after its group committed, so every
+ * that commits them in groups (a caller that finds the writer free leads each group); a caller
+ * returns, or an asynchronous check-in completes, only after its group committed, so every
  * acceptance is durable (with {@code synchronous = full}, also across power loss) and one sync
  * serves all concurrent callers. Queries run on separate connections and see committed data.
  * Agents' states are read from the file on demand and kept in a bounded cache, so start-up does
@@ -127,13 +130,29 @@ public final class SqliteSequenceStore implements SequenceStore, Managed {
         if (received < 0) {
             throw new IllegalArgumentException("sequence number must not be negative: " + received);
         }
-        return (CheckResult) submit(new WriteRequest.CheckIn(agent, received, policy.window(), now));
+        return writer().execute(new WriteRequest.CheckIn(agent, received, policy.window(), now));
+    }
+
+    /** Queues the check-in and returns at once; the stage completes once its group committed (see {@link GroupCommitWriter#submit}). */
+    @Override
+    public CompletionStage<CheckResult> checkAndAdvanceAsync(AgentIdentity agent, long received, SequencePolicy policy, Instant now) {
+        requireNonNull(agent, "agent");
+        requireNonNull(policy, "policy");
+        requireNonNull(now, "now");
+        if (received < 0) {
+            throw new IllegalArgumentException("sequence number must not be negative: " + received);
+        }
+        GroupCommitWriter w = writer;
+        if (w == null) {
+            return CompletableFuture.failedFuture(notRunning());
+        }
+        return w.submit(new WriteRequest.CheckIn(agent, received, policy.window(), now));
     }
 
     @Override
     public boolean reset(AgentGuid guid) {
         requireNonNull(guid, "guid");
-        return (Boolean) submit(new WriteRequest.Reset(guid));
+        return writer().execute(new WriteRequest.Reset(guid));
     }
 
     @Override
@@ -157,13 +176,13 @@ public final class SqliteSequenceStore implements SequenceStore, Managed {
         if (tally != null && tally.count() >= maxPerHour && tally.hour() == HourTally.hourOf(error.time())) {
             return false;
         }
-        return (Boolean) submit(new WriteRequest.RecordError(error, maxPerHour));
+        return writer().execute(new WriteRequest.RecordError(error, maxPerHour));
     }
 
     @Override
     public long purgeErrorsBefore(Instant cutoff) {
         requireNonNull(cutoff, "cutoff");
-        return (Long) submit(new WriteRequest.Purge(cutoff));
+        return writer().execute(new WriteRequest.Purge(cutoff));
     }
 
     @Override
@@ -190,16 +209,16 @@ public final class SqliteSequenceStore implements SequenceStore, Managed {
         return config;
     }
 
-    private Object submit(WriteRequest request) {
-        return writer().execute(request);
-    }
-
     private GroupCommitWriter writer() {
         GroupCommitWriter w = writer;
         if (w == null) {
-            throw new StorageException(Kind.TRANSIENT, "SQLite store " + config.path() + " is not running");
+            throw notRunning();
         }
         return w;
+    }
+
+    private StorageException notRunning() {
+        return new StorageException(Kind.TRANSIENT, "SQLite store " + config.path() + " is not running");
     }
 
     private SqliteReads reads() {

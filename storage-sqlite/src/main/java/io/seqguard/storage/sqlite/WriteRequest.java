@@ -8,24 +8,31 @@ import io.seqguard.spi.StorageException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * One change waiting for the {@link GroupCommitWriter}. Created by the calling thread, which
- * queues it and either leads a group itself or parks until the leader answers it. The leader
- * applies it inside the group's transaction and completes it only after that transaction
- * committed, or fails it when the group failed.
+ * One change waiting for the {@link GroupCommitWriter}. The writer applies it inside a group's
+ * transaction, records its result or the group's failure, and completes it only after that
+ * transaction committed (or failed), outside the writer's lock.
+ *
+ * <p>Two kinds of callers wait for it: a blocking caller ({@link GroupCommitWriter#execute}) parks
+ * as the request's {@linkplain #waiter waiter} and is unparked on completion; an asynchronous
+ * caller ({@link GroupCommitWriter#submit}) gets the request's {@link CompletableFuture}, created
+ * only for it, whose dependents run on the completing thread.
  *
  * <p>Exactly one of two things happens to a pending request, decided by a compare-and-set: a
  * leader {@linkplain #claim() claims} it into a group, and from then on it is answered with that
- * group's outcome; or its owner {@linkplain #abandon() abandons} it (commit timeout, interrupt),
- * and then no leader ever applies it. Without that, a caller told "not committed" could find its
- * number consumed by a later group.
+ * group's outcome; or its blocking caller {@linkplain #abandon() abandons} it (commit timeout,
+ * interrupt), and then no leader ever applies it. Without that, a caller told "not committed"
+ * could find its number consumed by a later group.
  *
- * <p>Thread safe: written by the leader under the write lock, read by the waiting caller through
+ * <p>Thread safe: the result is written by the leader under the writer's lock and published by
  * the volatile outcome.
+ *
+ * @param <T> the result type
  */
-abstract sealed class WriteRequest {
+abstract sealed class WriteRequest<T> {
     private static final int PENDING = 0;
     private static final int CLAIMED = 1;
     private static final int ABANDONED = 2;
@@ -39,9 +46,12 @@ abstract sealed class WriteRequest {
         }
     }
 
-    /** The caller, woken when the request is answered or when it should take over as leader. */
-    final Thread owner = Thread.currentThread();
-    private Object result;
+    /** A blocking caller, unparked on completion; null for an asynchronous request. */
+    volatile Thread waiter;
+    /** The asynchronous caller's future; null for a blocking request. */
+    private CompletableFuture<T> future;
+    private T result;
+    private StorageException failure;
     private volatile Object outcome;
     @SuppressWarnings("unused") // accessed through STATE
     private volatile int state;
@@ -50,8 +60,14 @@ abstract sealed class WriteRequest {
     private record Failure(StorageException error) {
     }
 
-    /** Applies the change on the leader's thread, inside the group's transaction. */
-    abstract void apply(GroupTransaction transaction) throws java.sql.SQLException;
+    /** Applies the change on the leader's thread, inside the group's transaction, and returns its result, never null. */
+    abstract T apply(GroupTransaction transaction) throws java.sql.SQLException;
+
+    /** Makes this an asynchronous request; call once, before it is queued. */
+    final CompletableFuture<T> future() {
+        future = new CompletableFuture<>();
+        return future;
+    }
 
     /**
      * Called by a leader taking the request into its group.
@@ -76,8 +92,14 @@ abstract sealed class WriteRequest {
         return (int) STATE.getVolatile(this) == PENDING;
     }
 
-    final void result(Object value) {
-        result = value;
+    /** Runs {@link #apply} and keeps its result for {@link #complete()}; under the writer's lock. */
+    final void applyIn(GroupTransaction transaction) throws java.sql.SQLException {
+        result = apply(transaction);
+    }
+
+    /** Records that its group failed; completed later by {@link #complete()}. Only after {@link #claim()}. */
+    final void failWith(StorageException e) {
+        failure = e;
     }
 
     /** Whether the request was answered (committed or failed). */
@@ -85,16 +107,25 @@ abstract sealed class WriteRequest {
         return outcome != null;
     }
 
-    /** Called by the leader once the group committed. */
+    /**
+     * Publishes the result (or failure) recorded under the lock, wakes a blocking caller and
+     * completes an asynchronous one, whose dependents run here. Called without the writer's lock.
+     */
     final void complete() {
-        outcome = result;
-        LockSupport.unpark(owner);
-    }
-
-    /** Called by the leader when the group failed, or when the store is stopped; only after {@link #claim()}. */
-    final void fail(StorageException e) {
-        outcome = new Failure(e);
-        LockSupport.unpark(owner);
+        StorageException failed = failure;
+        outcome = failed != null ? new Failure(failed) : result;
+        Thread w = waiter;
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
+        CompletableFuture<T> f = future;
+        if (f != null) {
+            if (failed != null) {
+                f.completeExceptionally(failed);
+            } else {
+                f.complete(result);
+            }
+        }
     }
 
     /**
@@ -102,17 +133,18 @@ abstract sealed class WriteRequest {
      *
      * @throws StorageException when its group failed
      */
-    final Object outcome() {
+    @SuppressWarnings("unchecked")
+    final T outcome() {
         Object o = outcome;
         if (o instanceof Failure f) {
             StorageException s = f.error();
             throw new StorageException(s.kind(), s.getMessage(), s);
         }
-        return o;
+        return (T) o;
     }
 
     /** A check-and-advance. */
-    static final class CheckIn extends WriteRequest {
+    static final class CheckIn extends WriteRequest<CheckResult> {
         final AgentIdentity agent;
         final long received;
         final int window;
@@ -126,14 +158,13 @@ abstract sealed class WriteRequest {
         }
 
         @Override
-        void apply(GroupTransaction transaction) throws java.sql.SQLException {
-            CheckResult outcome = transaction.checkIn(agent, received, window, now);
-            result(outcome);
+        CheckResult apply(GroupTransaction transaction) throws java.sql.SQLException {
+            return transaction.checkIn(agent, received, window, now);
         }
     }
 
     /** An error row, subject to the hourly cap. */
-    static final class RecordError extends WriteRequest {
+    static final class RecordError extends WriteRequest<Boolean> {
         final SequenceError error;
         final int maxPerHour;
 
@@ -143,13 +174,13 @@ abstract sealed class WriteRequest {
         }
 
         @Override
-        void apply(GroupTransaction transaction) throws java.sql.SQLException {
-            result(transaction.recordError(error, maxPerHour));
+        Boolean apply(GroupTransaction transaction) throws java.sql.SQLException {
+            return transaction.recordError(error, maxPerHour);
         }
     }
 
     /** Forgetting an agent's state. */
-    static final class Reset extends WriteRequest {
+    static final class Reset extends WriteRequest<Boolean> {
         final AgentGuid guid;
 
         Reset(AgentGuid guid) {
@@ -157,13 +188,13 @@ abstract sealed class WriteRequest {
         }
 
         @Override
-        void apply(GroupTransaction transaction) throws java.sql.SQLException {
-            result(transaction.reset(guid));
+        Boolean apply(GroupTransaction transaction) throws java.sql.SQLException {
+            return transaction.reset(guid);
         }
     }
 
     /** Deleting old error rows; runs on the writer so the hourly counts stay exact. */
-    static final class Purge extends WriteRequest {
+    static final class Purge extends WriteRequest<Long> {
         final Instant cutoff;
 
         Purge(Instant cutoff) {
@@ -171,8 +202,8 @@ abstract sealed class WriteRequest {
         }
 
         @Override
-        void apply(GroupTransaction transaction) throws java.sql.SQLException {
-            result(transaction.purge(cutoff));
+        Long apply(GroupTransaction transaction) throws java.sql.SQLException {
+            return transaction.purge(cutoff);
         }
     }
 }

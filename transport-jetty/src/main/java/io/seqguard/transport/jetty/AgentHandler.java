@@ -16,6 +16,9 @@ import io.seqguard.spi.SequenceGuard;
 import io.seqguard.spi.SequenceNumber;
 import io.seqguard.spi.StorageException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -34,10 +37,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A check-in parses the {@code Agent-*} headers with the SPI value types (a bad one is a 400
  * naming the header), reads the payload within {@code max-body} (413 otherwise), and hands the
- * request to {@link SequenceGuard#checkIn}, which blocks until the store's answer is durable. The
- * handler keeps Jetty's default blocking invocation type, so Jetty runs it on a pool thread and
- * never on a selector. This is the hot path: headers are scanned once, constant header fields are
- * pre-encoded, and the 200 path writes the integrator's bytes as they are.
+ * request to {@link SequenceGuard#checkInAsync}. The handler then returns without waiting: the
+ * response is written, and Jetty's callback completed, by whichever thread completes the check-in,
+ * usually the one that committed the store's group (which holds no store lock then), so a request
+ * waiting for its commit holds no thread. A blocking integrator handler runs on Jetty's executor
+ * (see {@link io.seqguard.spi.AgentRequestHandler#isBlocking()}). The handler keeps Jetty's default
+ * blocking invocation type, so Jetty runs it on a pool thread and never on a selector (reading the
+ * body, the authenticator and a store without an asynchronous path may block). This is the hot
+ * path: headers are scanned once, constant header fields are pre-encoded, and the 200 path writes
+ * the integrator's bytes as they are.
  *
  * <p>Thread safe; holds no per-request state.
  */
@@ -112,33 +120,44 @@ final class AgentHandler extends Handler.Abstract {
             agentRequest = new AgentRequest(agentRequest.agent(), agentRequest.sequence(), agentRequest.contentType(), payload);
         }
 
-        CheckInOutcome outcome;
+        AgentRequest checked = agentRequest;
+        CompletionStage<CheckInOutcome> stage;
         try {
-            outcome = guard.checkIn(agentRequest);
-        } catch (StorageException e) {
+            stage = guard.checkInAsync(checked, request.getComponents().getExecutor());
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        // Usually completes on the thread that committed the store's group; this thread returns now.
+        stage.whenComplete((outcome, failure) -> {
+            if (failure != null) {
+                failed(checked, failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure,
+                        response, callback);
+                return;
+            }
+            switch (outcome.status()) {
+                case ACCEPTED -> accepted(outcome.response(), response, callback);
+                case STALE -> stale(outcome, response, callback);
+                case UNAUTHENTICATED -> Problem.of(ProblemType.UNAUTHENTICATED, outcome.detail()).send(response, callback);
+            }
+        });
+    }
+
+    private static void failed(AgentRequest agentRequest, Throwable failure, Response response, Callback callback) {
+        if (failure instanceof StorageException e) {
             if (e.kind() == StorageException.Kind.TRANSIENT) {
                 LOG.warn("check-in of {} answered 503, store unavailable: {}", agentRequest.agent().guid(), e.getMessage());
             } else {
                 LOG.error("check-in of {} answered 503, store failed ({})", agentRequest.agent().guid(), e.kind(), e);
             }
             Problem.storeUnavailable().send(response, callback);
-            return;
-        } catch (HandlerException e) {
+        } else if (failure instanceof HandlerException e) {
             LOG.error("agent request handler failed for {} (sequence {} stays consumed)", agentRequest.agent().guid(),
                     agentRequest.sequence(), e.getCause());
             Problem.of(ProblemType.HANDLER_FAILED, "the sequence number was accepted, but processing the request failed")
                     .send(response, callback);
-            return;
-        } catch (RuntimeException e) {
-            LOG.error("check-in of {} failed", agentRequest.agent().guid(), e);
+        } else {
+            LOG.error("check-in of {} failed", agentRequest.agent().guid(), failure);
             Problem.of(ProblemType.INTERNAL_ERROR, null).send(response, callback);
-            return;
-        }
-
-        switch (outcome.status()) {
-            case ACCEPTED -> accepted(outcome.response(), response, callback);
-            case STALE -> stale(outcome, response, callback);
-            case UNAUTHENTICATED -> Problem.of(ProblemType.UNAUTHENTICATED, outcome.detail()).send(response, callback);
         }
     }
 

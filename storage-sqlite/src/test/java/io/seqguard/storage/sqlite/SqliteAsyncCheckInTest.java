@@ -1,0 +1,210 @@
+package io.seqguard.storage.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.seqguard.spi.AgentIdentity;
+import io.seqguard.spi.CheckResult;
+import io.seqguard.spi.ErrorQuery;
+import io.seqguard.spi.SequencePolicy;
+import io.seqguard.spi.StorageException;
+import io.seqguard.storage.tck.TestAgents;
+import io.seqguard.storage.tck.TestErrors;
+import io.seqguard.storage.tck.TestTimes;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The asynchronous check-in through the group-commit writer: a failed group fails its futures, a
+ * stop fails what is queued and commits none of it, and dependents that call the store again
+ * (what the engine's table sink does for a stale number) neither deadlock nor nest deeper with
+ * every group.
+ */
+class SqliteAsyncCheckInTest {
+    private static final long GUARD_SECONDS = 60;
+
+    @TempDir
+    Path folder;
+
+    private SqliteConfig config(int maxGroupSize) {
+        return new SqliteConfig(folder.resolve("store.db").toAbsolutePath(), SynchronousMode.NORMAL, Duration.ofSeconds(GUARD_SECONDS),
+                maxGroupSize, Duration.ofSeconds(GUARD_SECONDS), 1000, 1L << 20, 1);
+    }
+
+    private static CompletableFuture<CheckResult> checkAsync(SqliteSequenceStore store, AgentIdentity agent, long number) {
+        return store.checkAndAdvanceAsync(agent, number, SequencePolicy.STRICT, TestTimes.T0).toCompletableFuture();
+    }
+
+    @Test
+    void aFailedGroupFailsItsAsyncCheckInsAndChangesNothing() throws Exception {
+        SqliteConfig config = config(1024);
+        SqliteSequenceStore store = new SqliteSequenceStore(config);
+        store.start();
+        try {
+            AgentIdentity agent = TestAgents.agent(TestAgents.guid(1));
+            assertThat(checkAsync(store, agent, 10).get(GUARD_SECONDS, TimeUnit.SECONDS)).isEqualTo(CheckResult.registered());
+            execute(config, "CREATE TRIGGER fail_agents BEFORE UPDATE ON agents WHEN NEW.last = 11 BEGIN SELECT RAISE(ABORT, 'disk on fire'); END");
+
+            CompletableFuture<CheckResult> failed = checkAsync(store, agent, 11);
+
+            assertThat(failed).failsWithin(Duration.ofSeconds(GUARD_SECONDS))
+                    .withThrowableOfType(ExecutionException.class)
+                    .havingCause()
+                    .isInstanceOf(StorageException.class)
+                    .withMessageContaining("disk on fire");
+            execute(config, "DROP TRIGGER fail_agents");
+            assertThat(checkAsync(store, agent, 11).get(GUARD_SECONDS, TimeUnit.SECONDS))
+                    .as("the failed number was not consumed").isEqualTo(CheckResult.accepted(10));
+        } finally {
+            store.stop();
+        }
+    }
+
+    @Test
+    void closingFailsEveryQueuedAsyncRequestAndCommitsNoneOfThem() throws Exception {
+        SqliteConfig config = config(1024);
+        SqliteDatabase database = new SqliteDatabase(config);
+        database.open();
+        GroupCommitWriter writer = new GroupCommitWriter(config, database.connect(false));
+        try {
+            CountDownLatch held = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Thread holder = new Thread(() -> {
+                writer.writeLock.lock();
+                try {
+                    held.countDown();
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    writer.writeLock.unlock();
+                }
+            }, "lock-holder");
+            holder.start();
+            assertThat(held.await(GUARD_SECONDS, TimeUnit.SECONDS)).isTrue();
+
+            List<CompletableFuture<CheckResult>> queued = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                queued.add(writer.submit(new WriteRequest.CheckIn(TestAgents.agent(TestAgents.guid(i)), 1, 0, TestTimes.T0)));
+            }
+            assertThat(queued).as("nothing is answered while the lock is held").noneMatch(CompletableFuture::isDone);
+            Thread closer = new Thread(writer::close, "closer");
+            closer.start();
+            awaitTrue(() -> writer.writeLock.hasQueuedThread(closer));
+            release.countDown();
+            closer.join(TimeUnit.SECONDS.toMillis(GUARD_SECONDS));
+            holder.join(TimeUnit.SECONDS.toMillis(GUARD_SECONDS));
+
+            for (CompletableFuture<CheckResult> f : queued) {
+                assertThat(f).failsWithin(Duration.ofSeconds(GUARD_SECONDS))
+                        .withThrowableOfType(ExecutionException.class)
+                        .havingCause()
+                        .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.kind()).isEqualTo(StorageException.Kind.TRANSIENT))
+                        .withMessageContaining("is stopped");
+            }
+            assertThat(count(config, "SELECT COUNT(*) FROM agents")).as("none of them was committed").isZero();
+            // A request after the close fails at once too.
+            assertThat(writer.submit(new WriteRequest.CheckIn(TestAgents.agent(TestAgents.guid(500)), 1, 0, TestTimes.T0)))
+                    .isCompletedExceptionally();
+        } finally {
+            writer.close();
+            database.close();
+        }
+    }
+
+    @Test
+    void dependentsThatCallTheStoreAgainNeitherDeadlockNorNestWithEveryGroup() throws Exception {
+        int requests = 2_000;
+        SqliteConfig config = config(4);
+        SqliteSequenceStore store = new SqliteSequenceStore(config);
+        store.start();
+        try {
+            AtomicInteger minDepth = new AtomicInteger(Integer.MAX_VALUE);
+            AtomicInteger maxDepth = new AtomicInteger();
+            List<CompletableFuture<Boolean>> done = new ArrayList<>();
+            CompletableFuture<CheckResult> first;
+            try (Connection external = DriverManager.getConnection("jdbc:sqlite:" + config.path())) {
+                try (Statement s = external.createStatement()) {
+                    s.execute("BEGIN IMMEDIATE");
+                }
+                // The first check-in leads and waits in SQLite; everything after it queues behind.
+                first = CompletableFuture.supplyAsync(() -> checkAsync(store, TestAgents.agent(TestAgents.guid(0)), 1).join());
+                awaitTrue(() -> !first.isDone() && leadersInSqlite() > 0);
+                for (int i = 1; i <= requests; i++) {
+                    AgentIdentity agent = TestAgents.agent(TestAgents.guid(i));
+                    // What the engine's table sink does for a stale number: a blocking call back into the store.
+                    done.add(checkAsync(store, agent, 1).thenApply(result -> {
+                        int depth = Thread.currentThread().getStackTrace().length;
+                        minDepth.accumulateAndGet(depth, Math::min);
+                        maxDepth.accumulateAndGet(depth, Math::max);
+                        return store.recordError(TestErrors.error(agent, TestTimes.T0, 1, 1, true), 1_000_000);
+                    }));
+                }
+                try (Statement s = external.createStatement()) {
+                    s.execute("ROLLBACK");
+                }
+            }
+            assertThat(first.get(GUARD_SECONDS, TimeUnit.SECONDS)).isEqualTo(CheckResult.registered());
+            CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(GUARD_SECONDS, TimeUnit.SECONDS);
+
+            assertThat(done).allMatch(f -> f.join());
+            assertThat(store.findErrors(ErrorQuery.latest(requests + 10))).hasSize(requests);
+            assertThat(count(config, "SELECT COUNT(*) FROM agents")).isEqualTo(requests + 1);
+            // 500 groups of 4: were each group's dependents to lead the next group, the stack would grow by every group.
+            assertThat(maxDepth.get() - minDepth.get()).as("stack depth spread of the dependents").isLessThan(60);
+        } finally {
+            store.stop();
+        }
+    }
+
+    private static int leadersInSqlite() {
+        int n = 0;
+        for (var entry : Thread.getAllStackTraces().entrySet()) {
+            for (StackTraceElement frame : entry.getValue()) {
+                if (frame.getClassName().startsWith("org.sqlite.")) {
+                    n++;
+                    break;
+                }
+            }
+        }
+        return n;
+    }
+
+    private static void execute(SqliteConfig config, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + config.path()); Statement s = c.createStatement()) {
+            s.execute("PRAGMA busy_timeout=5000");
+            s.execute(sql);
+        }
+    }
+
+    private static long count(SqliteConfig config, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + config.path()); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GUARD_SECONDS);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + GUARD_SECONDS + " s");
+            }
+            Thread.sleep(5);
+        }
+    }
+}
