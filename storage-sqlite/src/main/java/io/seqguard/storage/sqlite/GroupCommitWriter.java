@@ -10,6 +10,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -27,7 +31,10 @@ import org.slf4j.LoggerFactory;
  * taken leave their request queued: a blocking caller ({@link #execute}) parks until answered, an
  * asynchronous one ({@link #submit}) returns at once with a future. Every leader looks at the queue
  * again after each group, so a request queued while the lock was held is never stranded. A lone
- * caller thus pays no thread hand-off, and under load the groups grow by themselves.
+ * caller thus pays no thread hand-off, and under load the groups grow by themselves. An
+ * asynchronous caller (a request thread of the transport) leads as long as there is work; a
+ * blocking caller stops once answered and hands the lead to the next blocking waiter, or to the
+ * writer's own hand-over thread when only asynchronous requests are queued.
  *
  * <p>Completing happens outside the lock, on the leader's thread: an asynchronous caller's
  * dependents (the transport writing its response) run there, while another caller may already
@@ -56,6 +63,10 @@ final class GroupCommitWriter {
     private final List<WriteRequest<?>> group;
     private final GroupTransaction transaction;
 
+    /** Leads when a blocking caller leaves the lead with only asynchronous requests queued. */
+    private final ExecutorService handOverThread;
+    private final AtomicBoolean handOverPending = new AtomicBoolean();
+
     private volatile boolean closed;
 
     /** One thread's committed requests waiting to be completed. */
@@ -69,6 +80,11 @@ final class GroupCommitWriter {
         this.connection = requireNonNull(connection, "connection");
         this.group = new ArrayList<>(config.maxGroupSize());
         this.transaction = new GroupTransaction(config, connection);
+        this.handOverThread = Executors.newSingleThreadExecutor(task -> {
+            Thread t = new Thread(task, "seqguard-sqlite-writer");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
@@ -82,7 +98,7 @@ final class GroupCommitWriter {
         enqueue(request);
         Completions completions = COMPLETIONS.get();
         if (!completions.running) {
-            drive(completions);
+            drive(completions, null);
         }
         // else this thread is completing earlier requests and commits this one when done with them.
         return future;
@@ -108,7 +124,7 @@ final class GroupCommitWriter {
         if (completions.running) {
             commitNested(request, completions);
         } else {
-            drive(completions);
+            drive(completions, request);
         }
         long deadline = System.nanoTime() + config.commitTimeout().toNanos();
         while (!request.isDone()) {
@@ -124,7 +140,7 @@ final class GroupCommitWriter {
                 if (completions.running) {
                     commitNested(request, completions);
                 } else {
-                    drive(completions);
+                    drive(completions, request);
                 }
             }
         }
@@ -155,8 +171,10 @@ final class GroupCommitWriter {
     /**
      * Leads groups while anything is queued and the lock is free: commit a group under the lock,
      * then complete it without the lock (dependents may queue more, which the next turn commits).
+     * A blocking caller ({@code own} not null) stops once its own request is answered and hands
+     * what is still queued over, so that it is not kept working for others.
      */
-    private void drive(Completions completions) {
+    private void drive(Completions completions, WriteRequest<?> own) {
         completions.running = true;
         try {
             while (!queue.isEmpty() && writeLock.tryLock()) {
@@ -172,9 +190,50 @@ final class GroupCommitWriter {
                         r.complete();
                     }
                 }
+                if (own != null && own.isDone()) {
+                    if (!queue.isEmpty()) {
+                        handOver();
+                    }
+                    return;
+                }
             }
         } finally {
             completions.running = false;
+        }
+    }
+
+    /**
+     * Passes the lead on when a blocking caller leaves with requests still queued: to the blocking
+     * caller that waits for the oldest of them, or else (the oldest is asynchronous, its caller
+     * gone) to the writer's hand-over thread. At most one hand-over task is pending at a time.
+     */
+    private void handOver() {
+        for (WriteRequest<?> next = queue.peek(); next != null; next = queue.peek()) {
+            if (!next.isPending()) {
+                // Abandoned: its owner has left and cannot lead (a claimed request is no longer queued).
+                queue.remove(next);
+                continue;
+            }
+            Thread waiter = next.waiter;
+            if (waiter != null) {
+                LockSupport.unpark(waiter);
+                return;
+            }
+            break;
+        }
+        if (!queue.isEmpty() && handOverPending.compareAndSet(false, true)) {
+            try {
+                handOverThread.execute(() -> {
+                    handOverPending.set(false);
+                    Completions completions = COMPLETIONS.get();
+                    if (!completions.running) {
+                        drive(completions, null);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                // Closed meanwhile: close() failed whatever was queued.
+                handOverPending.set(false);
+            }
         }
     }
 
@@ -247,6 +306,7 @@ final class GroupCommitWriter {
             writeLock.unlock();
         }
         failed.forEach(WriteRequest::complete);
+        handOverThread.shutdown();
     }
 
     /** Under the lock: takes up to a group's worth of queued requests, applies and commits them, and adds them to {@code done}. */

@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -168,6 +169,63 @@ class SqliteAsyncCheckInTest {
         } finally {
             store.stop();
         }
+    }
+
+    @Test
+    void aBlockingCallerThatLeadsReturnsAlthoughAsynchronousWorkNeverRunsDry() throws Exception {
+        SqliteConfig config = config(1024);
+        SqliteDatabase database = new SqliteDatabase(config);
+        database.open();
+        GroupCommitWriter writer = new GroupCommitWriter(config, database.connect(false));
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger committed = new AtomicInteger();
+        try {
+            CountDownLatch held = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Thread holder = new Thread(() -> {
+                writer.writeLock.lock();
+                try {
+                    held.countDown();
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    writer.writeLock.unlock();
+                }
+            }, "lock-holder");
+            holder.start();
+            assertThat(held.await(GUARD_SECONDS, TimeUnit.SECONDS)).isTrue();
+            // 100 chains: each check-in's dependent queues the agent's next one, so the queue never runs dry.
+            for (int agent = 0; agent < 100; agent++) {
+                chain(writer, agent, 1, stop, committed);
+            }
+            CompletableFuture<CheckResult> blocking = CompletableFuture.supplyAsync(
+                    () -> writer.execute(new WriteRequest.CheckIn(TestAgents.agent(TestAgents.guid(100_000)), 1, 0, TestTimes.T0)));
+            awaitTrue(() -> writer.writeLock.hasQueuedThreads() || blockedIn(writer));
+            release.countDown();
+
+            // The blocking caller is the only one left to lead; it must come back once answered.
+            assertThat(blocking.get(GUARD_SECONDS, TimeUnit.SECONDS)).isEqualTo(CheckResult.registered());
+            int before = committed.get();
+            awaitTrue(() -> committed.get() > before + 1_000);
+        } finally {
+            stop.set(true);
+            writer.close();
+            database.close();
+        }
+    }
+
+    private static void chain(GroupCommitWriter writer, int agent, long number, AtomicBoolean stop, AtomicInteger committed) {
+        writer.submit(new WriteRequest.CheckIn(TestAgents.agent(TestAgents.guid(agent)), number, 0, TestTimes.T0)).thenAccept(result -> {
+            committed.incrementAndGet();
+            if (!stop.get()) {
+                chain(writer, agent, number + 1, stop, committed);
+            }
+        });
+    }
+
+    private static boolean blockedIn(GroupCommitWriter writer) {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> java.util.concurrent.locks.LockSupport.getBlocker(t) == writer);
     }
 
     private static int leadersInSqlite() {
