@@ -24,6 +24,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -44,6 +45,14 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * conditional upsert committed once per {@value #BATCH} rows, from the same number of client
  * threads ({@code -t}) and the same pool size. Each thread advances its own agents, so every
  * check-in is an accepted advance (the common case in production).
+ *
+ * <p>Three ways in: {@code store}, the blocking call, one check-in in flight per thread;
+ * {@code storeAsync}, {@link JdbcSequenceStore#checkAndAdvanceAsync} with {@value #BATCH} check-ins
+ * of distinct agents in flight per thread, awaited together, as a transport with many requests
+ * in flight per thread would do; and {@code rawBatchedUpsert}, where each thread has the same
+ * {@value #BATCH} rows in flight per statement. {@code storeAsync} against
+ * {@code rawBatchedUpsert} compares equal concurrency; {@code store} against it needs
+ * {@value #BATCH} times the threads for that.
  *
  * <p>A fresh database {@code seqguard_bench_<random>} is created per trial and dropped after.
  * {@code -Dseqguard.bench.pg=jdbc:postgresql://host:5432/} and {@code -Dseqguard.bench.user=}
@@ -148,6 +157,25 @@ public class JdbcStoreBenchmark {
     public CheckResult store(Agents agents) {
         AgentIdentity agent = agents.nextAgent();
         return store.checkAndAdvance(agent, agents.sequence, SequencePolicy.STRICT, Instant.now());
+    }
+
+    /** The thread's next {@value #BATCH} agents, all sent before any answer is awaited. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long storeAsync(Agents agents) {
+        @SuppressWarnings("unchecked")
+        CompletableFuture<CheckResult>[] inFlight = new CompletableFuture[BATCH];
+        Instant now = Instant.now();
+        for (int i = 0; i < BATCH; i++) {
+            AgentIdentity agent = agents.nextAgent();
+            inFlight[i] = store.checkAndAdvanceAsync(agent, agents.sequence, SequencePolicy.STRICT, now).toCompletableFuture();
+        }
+        CompletableFuture.allOf(inFlight).join();
+        long previous = 0;
+        for (CompletableFuture<CheckResult> f : inFlight) {
+            previous += f.join().last();
+        }
+        return previous;
     }
 
     @Benchmark

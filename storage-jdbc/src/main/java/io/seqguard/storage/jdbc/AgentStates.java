@@ -12,9 +12,11 @@ import io.seqguard.spi.NodeName;
 import io.seqguard.spi.SequenceCheck;
 import io.seqguard.spi.SequenceState;
 import io.seqguard.spi.StorageException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import org.jdbi.v3.core.Handle;
@@ -56,12 +58,13 @@ final class AgentStates {
     /**
      * @param batchSize most strict check-ins per statement; 1 sends each alone on the caller's thread
      * @param writers threads that send batches, each using one connection at a time
+     * @param claimTimeout the longest a strict check-in waits for a writer before it fails unsent
      */
-    AgentStates(Jdbi jdbi, Dialect dialect, int batchSize, int writers) {
+    AgentStates(Jdbi jdbi, Dialect dialect, int batchSize, int writers, Duration claimTimeout) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.dialect = requireNonNull(dialect, "dialect");
         this.batcher = batchSize > 1 && dialect.batchesStrictUpserts()
-                ? new StrictBatcher(jdbi, dialect, batchSize, writers, this::strictSingle)
+                ? new StrictBatcher(jdbi, dialect, batchSize, writers, claimTimeout, this::strictSingle)
                 : null;
     }
 
@@ -84,11 +87,25 @@ final class AgentStates {
         return window == 0 ? strict(agent, received, now) : windowed(agent, received, window, now);
     }
 
+    /**
+     * Strict mode with a batcher: queued without waiting, completed by a writer thread. Otherwise
+     * (window mode, no batching) the blocking call, run on this thread.
+     */
+    CompletableFuture<CheckResult> checkAndAdvanceAsync(AgentIdentity agent, long received, int window, Instant now) {
+        if (window != 0 || batcher == null) {
+            return CompletableFuture.completedFuture(checkAndAdvance(agent, received, window, now));
+        }
+        return batcher.submitAsync(strictRow(agent, received, now));
+    }
+
     private CheckResult strict(AgentIdentity agent, long received, Instant now) {
-        // The upsert's "stored last < received" is SequenceCheck.advance(state, received, 0) != null.
-        SequenceState registered = SequenceCheck.register(received, 0);
-        AgentRow row = row(agent, registered, UtcTime.of(now));
+        AgentRow row = strictRow(agent, received, now);
         return batcher != null ? batcher.submit(row) : strictSingle(row);
+    }
+
+    private static AgentRow strictRow(AgentIdentity agent, long received, Instant now) {
+        // The upsert's "stored last < received" is SequenceCheck.advance(state, received, 0) != null.
+        return row(agent, SequenceCheck.register(received, 0), UtcTime.of(now));
     }
 
     private CheckResult strictSingle(AgentRow row) {

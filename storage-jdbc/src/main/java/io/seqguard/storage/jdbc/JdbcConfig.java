@@ -22,7 +22,8 @@ import io.seqguard.spi.config.Secrets;
  * @param password the password; empty for none
  * @param poolSize connections per node, the most statements this node runs at once
  * @param connectionTimeout the longest a caller waits for a connection (from the pool or a new
- *     one) before the store answers with a transient failure
+ *     one) before the store answers with a transient failure; with batching, also the longest a
+ *     strict check-in waits for a batch writer to take it before it fails, unsent
  * @param queryTimeout the longest one round trip may take before the connection is considered dead
  * @param maxLifetime how long a pooled connection lives before it is replaced
  * @param migrate whether start-up applies pending schema migrations; when false it only checks

@@ -23,6 +23,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -35,14 +37,17 @@ import org.slf4j.LoggerFactory;
  * compare-and-set updates, a per-hour counter row), so nodes need no knowledge of each other.
  * On PostgreSQL, strict-mode check-ins that queue up are sent as one multi-row upsert and one
  * commit by {@code pool-size / 2} writer threads ({@link JdbcConfig#batchSize()}); each caller
- * still returns only after its own row is committed.
+ * still returns only after its own row is committed, and {@link #checkAndAdvanceAsync} hands the
+ * check-in to those writers without holding the caller's thread.
  *
  * <p><b>Thread safety:</b> every method may be called from many threads at once. <b>Failures:</b>
  * a database that cannot be reached within {@link JdbcConfig#connectionTimeout()} (or stops
  * answering for {@link JdbcConfig#queryTimeout()}) yields {@link StorageException.Kind#TRANSIENT}
  * promptly; threads wait for at most those bounds, never pile up behind a dead socket, and the
- * pool reconnects by itself when the database is back. Calls before {@link #start()} or after
- * {@link #stop()} fail with a transient error.
+ * pool reconnects by itself when the database is back. The connection timeout also bounds how long
+ * a batched check-in, blocking or asynchronous, waits for a writer to take it; one that waited
+ * longer fails transient, unsent. Calls before {@link #start()} or after {@link #stop()} fail with
+ * a transient error.
  *
  * <p>{@link #start()} opens the pool and applies (or, with {@code migrate = false}, validates) the
  * versioned schema migrations with Flyway; Flyway takes a database lock, so several nodes may start
@@ -88,7 +93,7 @@ public final class JdbcSequenceStore implements SequenceStore, Managed {
             try {
                 migrate(pool);
                 Jdbi jdbi = Jdbi.create(pool);
-                AgentStates agents = new AgentStates(jdbi, dialect, config.batchSize(), Math.max(1, config.poolSize() / 2));
+                AgentStates agents = new AgentStates(jdbi, dialect, config.batchSize(), Math.max(1, config.poolSize() / 2), config.connectionTimeout());
                 agents.start();
                 running = new Running(pool, agents, new ErrorLog(jdbi, dialect));
             } catch (RuntimeException e) {
@@ -163,14 +168,44 @@ public final class JdbcSequenceStore implements SequenceStore, Managed {
 
     @Override
     public CheckResult checkAndAdvance(AgentIdentity agent, long received, SequencePolicy policy, Instant now) {
+        checkArguments(agent, received, policy, now);
+        Running r = running();
+        return call("check-in", () -> r.agents().checkAndAdvance(agent, received, policy.window(), now));
+    }
+
+    /**
+     * Strict mode with batching ({@code batch-size} above 1, PostgreSQL): queues the check-in for
+     * the batch writers and returns at once; the stage completes on a writer thread after the
+     * batch committed, once that writer has returned its connection to the pool, so dependent
+     * stages may call the store again. A check-in that no writer took within
+     * {@link JdbcConfig#connectionTimeout()} fails transient and is never sent. Window mode, and
+     * strict mode without batching (MariaDB/MySQL, {@code batch-size = 1}), run the blocking call
+     * on the caller's thread and return a completed stage.
+     *
+     * <p>Argument errors are thrown; every storage failure, including a store that is not
+     * running, fails the stage with a {@link StorageException}.
+     */
+    @Override
+    public CompletionStage<CheckResult> checkAndAdvanceAsync(AgentIdentity agent, long received, SequencePolicy policy, Instant now) {
+        checkArguments(agent, received, policy, now);
+        Running r = running;
+        if (r == null) {
+            return CompletableFuture.failedFuture(notRunning());
+        }
+        try {
+            return r.agents().checkAndAdvanceAsync(agent, received, policy.window(), now);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(Failures.translate("check-in", e));
+        }
+    }
+
+    private static void checkArguments(AgentIdentity agent, long received, SequencePolicy policy, Instant now) {
         requireNonNull(agent, "agent");
         requireNonNull(policy, "policy");
         requireNonNull(now, "now");
         if (received < 0) {
             throw new IllegalArgumentException("sequence number must not be negative: " + received);
         }
-        Running r = running();
-        return call("check-in", () -> r.agents().checkAndAdvance(agent, received, policy.window(), now));
     }
 
     @Override
@@ -245,9 +280,13 @@ public final class JdbcSequenceStore implements SequenceStore, Managed {
     private Running running() {
         Running r = running;
         if (r == null) {
-            throw new StorageException(StorageException.Kind.TRANSIENT, "the JDBC store is not running");
+            throw notRunning();
         }
         return r;
+    }
+
+    private static StorageException notRunning() {
+        return new StorageException(StorageException.Kind.TRANSIENT, "the JDBC store is not running");
     }
 
     private static <T> T call(String operation, Supplier<T> action) {

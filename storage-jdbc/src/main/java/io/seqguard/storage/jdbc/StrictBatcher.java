@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.seqguard.spi.CheckResult;
 import io.seqguard.spi.StorageException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -12,10 +13,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -35,75 +37,78 @@ import org.slf4j.LoggerFactory;
  * committed. A failed batch fails all its requests with the translated (usually transient) error;
  * a deadlock or serialization failure is retried first, as the whole batch rolled back.
  *
- * <p>A caller that is interrupted while its request is still queued abandons it, and no writer
- * sends it afterwards, so its transient failure is true. Once a writer took the request into a
- * batch, the batch may commit; the caller then waits for the batch's real outcome (bounded by the
- * query timeout) and keeps its interrupt flag.
+ * <p>Every request is either claimed by a writer (and then gets its batch's real outcome, bounded
+ * by the query timeout) or abandoned before that, and an abandoned request is never sent, so its
+ * transient failure is true. Three things abandon a request: its blocking caller being
+ * interrupted (the caller keeps its interrupt flag; once claimed, it waits for the batch's outcome
+ * instead); an asynchronous caller cancelling its future; and the claim bound, which lets no
+ * request wait unclaimed longer than {@code claimTimeout} (the store's connection timeout). The
+ * bound is what keeps an outage from piling up requests that have no thread to give up: while
+ * the writers are stuck on a dead database, an expiry thread fails what they cannot take in time,
+ * and a writer that finds an expired request abandons it instead of claiming it.
+ *
+ * <p>Futures complete on the writer threads (or the expiry thread), after the writer returned its
+ * connection to the pool and outside any lock, so dependent stages may call the store again. A
+ * blocking {@link #submit} from one of those threads is decided alone on that thread rather than
+ * queued, as waiting for the writers from a writer could stall them all. Exceptions of dependent
+ * stages stay in those stages ({@link CompletableFuture} catches them) and cannot stop a writer.
  *
  * <p>Thread safe. {@link #start()} and {@link #stop()} are called once each, by the store.
  */
 final class StrictBatcher {
     private static final Logger LOG = LoggerFactory.getLogger(StrictBatcher.class);
     private static final int RETRIES = 3;
+    /** Longest the expiry thread sleeps, so that claimed requests leave {@link #unclaimed} soon. */
+    private static final long EXPIRY_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final Jdbi jdbi;
     private final Dialect dialect;
     private final int maxBatch;
     private final int writers;
+    private final Duration claimTimeout;
+    private final long claimTimeoutNanos;
     /** Resolves a stale-or-reset row with the single-row path, on the writer thread. */
     private final Function<AgentRow, CheckResult> single;
-    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<QueuedCheckIn> queue = new LinkedBlockingQueue<>();
+    /**
+     * Every request in submission order, until the expiry thread sees it claimed, abandoned or
+     * expired; it holds the requests a writer carries over as well as the queued ones.
+     */
+    private final ConcurrentLinkedQueue<QueuedCheckIn> unclaimed = new ConcurrentLinkedQueue<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stopping;
 
-    /** One queued check-in; claimed by a writer or abandoned by its caller, whichever comes first. */
-    private static final class Pending {
-        private static final int PENDING = 0;
-        private static final int CLAIMED = 1;
-        private static final int ABANDONED = 2;
+    /** A writer or the expiry thread: a thread on which {@link #submit} must not wait for the writers. */
+    private static final class StoreThread extends Thread {
+        private final StrictBatcher owner;
 
-        private final AgentRow row;
-        private final CompletableFuture<CheckResult> result = new CompletableFuture<>();
-        private final AtomicInteger state = new AtomicInteger(PENDING);
-
-        Pending(AgentRow row) {
-            this.row = row;
-        }
-
-        AgentRow row() {
-            return row;
-        }
-
-        CompletableFuture<CheckResult> result() {
-            return result;
-        }
-
-        /** By a writer taking it into a batch; false when the caller abandoned it first. */
-        boolean claim() {
-            return state.compareAndSet(PENDING, CLAIMED);
-        }
-
-        /** By the caller when it stops waiting; false when a writer claimed it first. */
-        boolean abandon() {
-            return state.compareAndSet(PENDING, ABANDONED);
+        StoreThread(StrictBatcher owner, Runnable task, String name) {
+            super(task, name);
+            this.owner = owner;
+            setDaemon(true);
         }
     }
 
-    StrictBatcher(Jdbi jdbi, Dialect dialect, int maxBatch, int writers, Function<AgentRow, CheckResult> single) {
+    /**
+     * @param claimTimeout the longest a request may wait before a writer claims it; then it fails,
+     *     transient and unsent
+     */
+    StrictBatcher(Jdbi jdbi, Dialect dialect, int maxBatch, int writers, Duration claimTimeout, Function<AgentRow, CheckResult> single) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.dialect = requireNonNull(dialect, "dialect");
         this.maxBatch = maxBatch;
         this.writers = writers;
+        this.claimTimeout = requireNonNull(claimTimeout, "claimTimeout");
+        this.claimTimeoutNanos = claimTimeout.toNanos();
         this.single = requireNonNull(single, "single");
     }
 
     void start() {
         for (int i = 0; i < writers; i++) {
-            Thread t = new Thread(this::run, "seqguard-jdbc-batch-" + i);
-            t.setDaemon(true);
-            threads.add(t);
-            t.start();
+            threads.add(new StoreThread(this, this::run, "seqguard-jdbc-batch-" + i));
         }
+        threads.add(new StoreThread(this, this::expireUnclaimed, "seqguard-jdbc-batch-expiry"));
+        threads.forEach(Thread::start);
     }
 
     void stop() {
@@ -118,19 +123,32 @@ final class StrictBatcher {
             }
         }
         failQueued();
+        unclaimed.clear();
+    }
+
+    /**
+     * Queues one check-in without waiting. The future completes once the batch that carries it
+     * committed, or exceptionally with a {@link StorageException} (transient when nothing was
+     * stored); usually on a writer thread, or on the caller's thread when the store is stopping.
+     */
+    CompletableFuture<CheckResult> submitAsync(AgentRow row) {
+        if (stopping) {
+            return CompletableFuture.failedFuture(stoppingFailure());
+        }
+        return enqueue(row).result();
     }
 
     /** Queues one check-in and waits for the batch that carries it to commit. */
     CheckResult submit(AgentRow row) {
-        if (stopping) {
-            throw new StorageException(StorageException.Kind.TRANSIENT, "the JDBC store is stopping");
+        if (Thread.currentThread() instanceof StoreThread t && t.owner == this) {
+            // A dependent stage calling back on our own thread: waiting for the writers here could
+            // stall them all, so decide it alone; this thread holds no connection now.
+            return single.apply(row);
         }
-        Pending pending = new Pending(row);
-        queue.add(pending);
         if (stopping) {
-            // stop() may have drained the queue before our add; make sure nobody waits forever.
-            failQueued();
+            throw stoppingFailure();
         }
+        QueuedCheckIn pending = enqueue(row);
         try {
             return pending.result().get();
         } catch (InterruptedException e) {
@@ -146,8 +164,19 @@ final class StrictBatcher {
         }
     }
 
+    private QueuedCheckIn enqueue(AgentRow row) {
+        QueuedCheckIn pending = new QueuedCheckIn(row, System.nanoTime() + claimTimeoutNanos);
+        unclaimed.add(pending);
+        queue.add(pending);
+        if (stopping) {
+            // stop() may have drained the queue before our add; make sure nobody waits forever.
+            failQueued();
+        }
+        return pending;
+    }
+
     /** Waits for the outcome of a claimed request whose caller was interrupted, then restores the interrupt. */
-    private static CheckResult awaitClaimed(Pending pending) {
+    private static CheckResult awaitClaimed(QueuedCheckIn pending) {
         try {
             while (true) {
                 try {
@@ -168,14 +197,14 @@ final class StrictBatcher {
     }
 
     private void run() {
-        List<Pending> carry = new ArrayList<>();
-        List<Pending> drained = new ArrayList<>();
+        List<QueuedCheckIn> carry = new ArrayList<>();
+        List<QueuedCheckIn> drained = new ArrayList<>();
         while (!stopping) {
-            List<Pending> batch = new ArrayList<>();
+            List<QueuedCheckIn> batch = new ArrayList<>();
             Set<String> guids = new HashSet<>();
             try {
                 if (carry.isEmpty()) {
-                    Pending first = queue.poll(1, TimeUnit.SECONDS);
+                    QueuedCheckIn first = queue.poll(1, TimeUnit.SECONDS);
                     if (first == null) {
                         continue;
                     }
@@ -185,31 +214,66 @@ final class StrictBatcher {
                     carry.clear();
                 }
                 queue.drainTo(drained, maxBatch * 2);
-                for (Pending p : drained) {
-                    if (batch.size() >= maxBatch || guids.contains(p.row().guid())) {
+                long now = System.nanoTime();
+                for (QueuedCheckIn p : drained) {
+                    if (p.expired(now)) {
+                        expire(p);
+                    } else if (batch.size() >= maxBatch || guids.contains(p.row().guid())) {
                         carry.add(p);
                     } else if (p.claim()) {
                         guids.add(p.row().guid());
                         batch.add(p);
                     }
-                    // else abandoned: its caller already reported it failed, so it must not be sent
+                    // else abandoned: it was reported failed (or withdrawn), so it must not be sent
                 }
                 drained.clear();
-                execute(batch);
+                if (!batch.isEmpty()) {
+                    execute(batch);
+                }
             } catch (RuntimeException | Error e) {
                 // A claimed request's caller waits for an answer, even when interrupted: never leave one unanswered.
                 failAll(batch, new StorageException(StorageException.Kind.INTERNAL, "the JDBC batch writer failed: " + e, e));
                 throw e;
             } catch (InterruptedException e) {
-                failAll(batch, new StorageException(StorageException.Kind.TRANSIENT, "the JDBC store is stopping"));
+                failAll(batch, stoppingFailure());
                 break;
             }
         }
-        failAll(carry, new StorageException(StorageException.Kind.TRANSIENT, "the JDBC store is stopping"));
+        failAll(carry, stoppingFailure());
     }
 
-    private void execute(List<Pending> batch) {
-        List<AgentRow> rows = batch.stream().map(Pending::row).toList();
+    /**
+     * Fails requests that waited unclaimed past the bound, oldest first. Claimed ones are dropped
+     * from {@link #unclaimed} as the head reaches them, at least every {@link #EXPIRY_TICK_NANOS}.
+     */
+    private void expireUnclaimed() {
+        while (!stopping) {
+            QueuedCheckIn p = unclaimed.peek();
+            if (p != null && (!p.isPending() || p.expired(System.nanoTime()))) {
+                // The only consumer: the head is still p.
+                unclaimed.poll();
+                expire(p);
+                continue;
+            }
+            long wait = p == null ? EXPIRY_TICK_NANOS : Math.min(EXPIRY_TICK_NANOS, p.nanosLeft(System.nanoTime()));
+            LockSupport.parkNanos(this, Math.max(wait, 1));
+            if (Thread.interrupted()) {
+                return;
+            }
+        }
+    }
+
+    /** Abandons a request whose claim bound passed, unless a writer claimed it first. */
+    private void expire(QueuedCheckIn p) {
+        if (p.abandon()) {
+            p.result().completeExceptionally(new StorageException(StorageException.Kind.TRANSIENT,
+                    "database unavailable during check-in: waited longer than the connection timeout (" + claimTimeout
+                            + ") to be sent; nothing was stored"));
+        }
+    }
+
+    private void execute(List<QueuedCheckIn> batch) {
+        List<AgentRow> rows = batch.stream().map(QueuedCheckIn::row).toList();
         Map<String, Long> written = null;
         Exception failure = null;
         for (int attempt = 0; attempt <= RETRIES && written == null; attempt++) {
@@ -227,8 +291,8 @@ final class StrictBatcher {
             failAll(batch, Failures.translate("check-in", failure));
             return;
         }
-        List<Pending> stale = new ArrayList<>();
-        for (Pending p : batch) {
+        List<QueuedCheckIn> stale = new ArrayList<>();
+        for (QueuedCheckIn p : batch) {
             Long previous = written.get(p.row().guid());
             if (previous == null) {
                 stale.add(p);
@@ -242,7 +306,7 @@ final class StrictBatcher {
     }
 
     /** Reads the stored {@code last} of the stale rows in one query. */
-    private void resolveStale(List<Pending> stale) {
+    private void resolveStale(List<QueuedCheckIn> stale) {
         Map<String, Long> lasts = new HashMap<>();
         try {
             List<String> guids = stale.stream().map(p -> p.row().guid()).toList();
@@ -254,7 +318,7 @@ final class StrictBatcher {
             failAll(stale, Failures.translate("check-in", e));
             return;
         }
-        for (Pending p : stale) {
+        for (QueuedCheckIn p : stale) {
             Optional<Long> last = Optional.ofNullable(lasts.get(p.row().guid()));
             if (last.isPresent() && last.get() >= p.row().last()) {
                 p.result().complete(CheckResult.stale(last.get()));
@@ -279,18 +343,24 @@ final class StrictBatcher {
         return false;
     }
 
-    private static void failAll(List<Pending> pending, StorageException failure) {
-        for (Pending p : pending) {
+    private static void failAll(List<QueuedCheckIn> pending, StorageException failure) {
+        for (QueuedCheckIn p : pending) {
             p.result().completeExceptionally(failure);
         }
         pending.clear();
     }
 
     private void failQueued() {
-        StorageException failure = new StorageException(StorageException.Kind.TRANSIENT, "the JDBC store is stopping");
-        Pending p;
+        StorageException failure = stoppingFailure();
+        QueuedCheckIn p;
         while ((p = queue.poll()) != null) {
-            p.result().completeExceptionally(failure);
+            if (p.abandon()) {
+                p.result().completeExceptionally(failure);
+            }
         }
+    }
+
+    private static StorageException stoppingFailure() {
+        return new StorageException(StorageException.Kind.TRANSIENT, "the JDBC store is stopping");
     }
 }

@@ -17,6 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -58,6 +61,9 @@ class DatabaseOutageTest {
                 proxy.mode(TcpProxy.Mode.DROP);
                 assertTransient(() -> store.checkAndAdvance(agent, 2, SequencePolicy.STRICT, NOW));
                 assertTransient(() -> store.checkAndAdvance(agent, 3, SequencePolicy.window(8), NOW));
+                // The asynchronous entry point reports the same failures through its stage, never by throwing.
+                assertTransient(failureOf(store.checkAndAdvanceAsync(agent, 2, SequencePolicy.STRICT, NOW)));
+                assertTransient(failureOf(store.checkAndAdvanceAsync(agent, 3, SequencePolicy.window(8), NOW)));
                 assertTransient(() -> store.findSuspects(NOW, 10));
                 assertThat(store.isReachable()).isFalse();
 
@@ -100,6 +106,65 @@ class DatabaseOutageTest {
                 assertThat(result.verdict()).isEqualTo(Verdict.ACCEPTED);
             } finally {
                 callers.shutdownNow();
+                store.stop();
+            }
+        }
+    }
+
+    /**
+     * Asynchronous check-ins have no thread that could give up, so during an outage they would
+     * queue behind the writers, each failed batch costing up to a connection timeout: here about
+     * 300 batches, minutes. The claim bound fails every check-in that waited a connection timeout
+     * (0.5 s) unsent instead. The guard below is 60 times that bound and far below the drain time
+     * without it; a pile-up guard, not a speed assertion. PostgreSQL only: the one dialect whose
+     * asynchronous path is batched (MariaDB's runs the blocking call, covered above).
+     */
+    @ParameterizedTest
+    @EnumSource(value = TcpProxy.Mode.class, names = {"DROP", "BLACKHOLE"})
+    void queuedAsyncCheckInsFailUnsentDuringAnOutage(TcpProxy.Mode outage) throws Exception {
+        try (TestDatabase db = TestDatabase.create(TestDatabase.Server.POSTGRESQL); TcpProxy proxy = proxyFor(db)) {
+            JdbcSequenceStore store = new JdbcSequenceStore(viaProxy(db, proxy));
+            store.start();
+            try {
+                int agentCount = 2_000;
+                int rounds = 10;
+                List<AgentIdentity> agents = new ArrayList<>();
+                List<CompletableFuture<CheckResult>> registrations = new ArrayList<>();
+                for (int i = 0; i < agentCount; i++) {
+                    AgentIdentity agent = AgentIdentity.of(AgentGuid.of(UUID.randomUUID()));
+                    agents.add(agent);
+                    registrations.add(store.checkAndAdvanceAsync(agent, 1, SequencePolicy.STRICT, NOW).toCompletableFuture());
+                }
+                for (CompletableFuture<CheckResult> r : registrations) {
+                    assertThat(r.get(2, TimeUnit.MINUTES)).isEqualTo(CheckResult.registered());
+                }
+
+                proxy.mode(outage);
+                List<CompletableFuture<CheckResult>> during = new ArrayList<>();
+                for (long n = 2; n < 2 + rounds; n++) {
+                    for (AgentIdentity agent : agents) {
+                        during.add(store.checkAndAdvanceAsync(agent, n, SequencePolicy.STRICT, NOW).toCompletableFuture());
+                    }
+                }
+                CompletableFuture.allOf(during.toArray(CompletableFuture[]::new))
+                        .handle((r, e) -> null)
+                        .get(30, TimeUnit.SECONDS);
+                for (CompletableFuture<CheckResult> f : during) {
+                    assertTransient(failureOf(f));
+                }
+
+                proxy.mode(TcpProxy.Mode.FORWARD);
+                AgentIdentity probe = AgentIdentity.of(AgentGuid.of(UUID.randomUUID()));
+                untilRecovered(() -> join(store.checkAndAdvanceAsync(probe, 1, SequencePolicy.STRICT, NOW)));
+                // Every check-in of the outage was reported failed, so none may have been stored.
+                List<CompletableFuture<CheckResult>> after = new ArrayList<>();
+                for (AgentIdentity agent : agents) {
+                    after.add(store.checkAndAdvanceAsync(agent, 2 + rounds, SequencePolicy.STRICT, NOW).toCompletableFuture());
+                }
+                for (int i = 0; i < agentCount; i++) {
+                    assertThat(after.get(i).get(2, TimeUnit.MINUTES)).as("agent %d", i).isEqualTo(CheckResult.accepted(1));
+                }
+            } finally {
                 store.stop();
             }
         }
@@ -159,6 +224,28 @@ class DatabaseOutageTest {
     private static void assertTransient(Runnable call) {
         assertThatThrownBy(call::run)
                 .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.kind()).isEqualTo(StorageException.Kind.TRANSIENT));
+    }
+
+    /** The stage's failure (null when it succeeded), waiting at most two minutes: a hang guard. */
+    private static Throwable failureOf(CompletionStage<CheckResult> stage) throws Exception {
+        Throwable failure = stage.toCompletableFuture().handle((r, e) -> e).get(2, TimeUnit.MINUTES);
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
+    private static void assertTransient(Throwable failure) {
+        assertThat(failure).isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.kind()).isEqualTo(StorageException.Kind.TRANSIENT));
+    }
+
+    /** The stage's result, or its storage failure thrown as it is, for {@link #untilRecovered}. */
+    private static <T> T join(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof StorageException storage) {
+                throw storage;
+            }
+            throw e;
+        }
     }
 
     private interface Call<T> {
