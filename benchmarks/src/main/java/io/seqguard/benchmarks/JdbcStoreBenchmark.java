@@ -82,6 +82,14 @@ public class JdbcStoreBenchmark {
     @Param({"64"})
     public int batchSize;
 
+    /**
+     * The raw baseline's pgjdbc {@code reWriteBatchedInserts}: false sends the batch as 50
+     * pipelined statements, true rewrites it into multi-row {@code INSERT}s (the stronger
+     * baseline). Only configures the raw side.
+     */
+    @Param({"false"})
+    public boolean rewriteBatch;
+
     /** Connections per pool, the same for the store and the raw baseline. */
     @Param({"8"})
     public int poolSize;
@@ -105,6 +113,7 @@ public class JdbcStoreBenchmark {
         h.setUsername(user);
         h.setMaximumPoolSize(pool);
         h.setAutoCommit(false);
+        h.addDataSourceProperty("reWriteBatchedInserts", Boolean.toString(rewriteBatch));
         raw = new HikariDataSource(h);
         try (Connection c = raw.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE raw_agents (LIKE seqguard_agents INCLUDING ALL)");
