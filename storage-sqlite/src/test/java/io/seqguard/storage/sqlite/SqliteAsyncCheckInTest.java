@@ -81,21 +81,7 @@ class SqliteAsyncCheckInTest {
         database.open();
         GroupCommitWriter writer = new GroupCommitWriter(config, database.connect(false));
         try {
-            CountDownLatch held = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            Thread holder = new Thread(() -> {
-                writer.writeLock.lock();
-                try {
-                    held.countDown();
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } finally {
-                    writer.writeLock.unlock();
-                }
-            }, "lock-holder");
-            holder.start();
-            assertThat(held.await(GUARD_SECONDS, TimeUnit.SECONDS)).isTrue();
+            LockHolder holder = LockHolder.hold(writer);
 
             List<CompletableFuture<CheckResult>> queued = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
@@ -105,9 +91,8 @@ class SqliteAsyncCheckInTest {
             Thread closer = new Thread(writer::close, "closer");
             closer.start();
             awaitTrue(() -> writer.writeLock.hasQueuedThread(closer));
-            release.countDown();
+            holder.release();
             closer.join(TimeUnit.SECONDS.toMillis(GUARD_SECONDS));
-            holder.join(TimeUnit.SECONDS.toMillis(GUARD_SECONDS));
 
             for (CompletableFuture<CheckResult> f : queued) {
                 assertThat(f).failsWithin(Duration.ofSeconds(GUARD_SECONDS))
@@ -180,9 +165,33 @@ class SqliteAsyncCheckInTest {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger committed = new AtomicInteger();
         try {
+            LockHolder holder = LockHolder.hold(writer);
+            // 100 chains: each check-in's dependent queues the agent's next one, so the queue never runs dry.
+            for (int agent = 0; agent < 100; agent++) {
+                chain(writer, agent, 1, stop, committed);
+            }
+            CompletableFuture<CheckResult> blocking = CompletableFuture.supplyAsync(
+                    () -> writer.execute(new WriteRequest.CheckIn(TestAgents.agent(TestAgents.guid(100_000)), 1, 0, TestTimes.T0)));
+            awaitTrue(() -> writer.writeLock.hasQueuedThreads() || blockedIn(writer));
+            holder.release();
+
+            // The blocking caller is the only one left to lead; it must come back once answered.
+            assertThat(blocking.get(GUARD_SECONDS, TimeUnit.SECONDS)).isEqualTo(CheckResult.registered());
+            int before = committed.get();
+            awaitTrue(() -> committed.get() > before + 1_000);
+        } finally {
+            stop.set(true);
+            writer.close();
+            database.close();
+        }
+    }
+
+    /** Another thread holding the writer's lock (the lock is reentrant, so the test's own thread cannot). */
+    private record LockHolder(Thread thread, CountDownLatch release) {
+        static LockHolder hold(GroupCommitWriter writer) throws InterruptedException {
             CountDownLatch held = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            Thread holder = new Thread(() -> {
+            Thread thread = new Thread(() -> {
                 writer.writeLock.lock();
                 try {
                     held.countDown();
@@ -193,25 +202,14 @@ class SqliteAsyncCheckInTest {
                     writer.writeLock.unlock();
                 }
             }, "lock-holder");
-            holder.start();
+            thread.start();
             assertThat(held.await(GUARD_SECONDS, TimeUnit.SECONDS)).isTrue();
-            // 100 chains: each check-in's dependent queues the agent's next one, so the queue never runs dry.
-            for (int agent = 0; agent < 100; agent++) {
-                chain(writer, agent, 1, stop, committed);
-            }
-            CompletableFuture<CheckResult> blocking = CompletableFuture.supplyAsync(
-                    () -> writer.execute(new WriteRequest.CheckIn(TestAgents.agent(TestAgents.guid(100_000)), 1, 0, TestTimes.T0)));
-            awaitTrue(() -> writer.writeLock.hasQueuedThreads() || blockedIn(writer));
-            release.countDown();
+            return new LockHolder(thread, release);
+        }
 
-            // The blocking caller is the only one left to lead; it must come back once answered.
-            assertThat(blocking.get(GUARD_SECONDS, TimeUnit.SECONDS)).isEqualTo(CheckResult.registered());
-            int before = committed.get();
-            awaitTrue(() -> committed.get() > before + 1_000);
-        } finally {
-            stop.set(true);
-            writer.close();
-            database.close();
+        void release() throws InterruptedException {
+            release.countDown();
+            thread.join(TimeUnit.SECONDS.toMillis(GUARD_SECONDS));
         }
     }
 
