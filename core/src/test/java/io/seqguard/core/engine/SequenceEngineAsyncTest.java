@@ -44,7 +44,10 @@ import org.junit.jupiter.api.Test;
 class SequenceEngineAsyncTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final EngineMetrics metrics = new EngineMetrics(registry);
-    /** Completes every check-in on its own thread, as a group-committing store does. */
+    /**
+     * Completes every check-in on its own thread, as a group-committing store does, and only once
+     * the engine has attached its continuation, so that the continuation runs there.
+     */
     private final ExecutorService committer = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-committer"));
     private final ExecutorService transport = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-transport"));
     private final AtomicInteger transportTasks = new AtomicInteger();
@@ -54,7 +57,15 @@ class SequenceEngineAsyncTest {
     private final ForwardingSequenceStore store = new ForwardingSequenceStore(new InMemorySequenceStore()) {
         @Override
         public CompletionStage<CheckResult> checkAndAdvanceAsync(AgentIdentity agent, long received, SequencePolicy policy, Instant now) {
-            return CompletableFuture.supplyAsync(() -> delegate().checkAndAdvance(agent, received, policy, now), committer);
+            CompletableFuture<CheckResult> result = new CompletableFuture<>();
+            committer.execute(() -> {
+                CheckResult decided = delegate().checkAndAdvance(agent, received, policy, now);
+                while (result.getNumberOfDependents() == 0) {
+                    Thread.onSpinWait();
+                }
+                result.complete(decided);
+            });
+            return result;
         }
     };
 
