@@ -187,7 +187,7 @@ class SqliteAsyncCheckInTest {
     }
 
     /** Another thread holding the writer's lock (the lock is reentrant, so the test's own thread cannot). */
-    private record LockHolder(Thread thread, CountDownLatch release) {
+    private record LockHolder(Thread thread, CountDownLatch gate) {
         static LockHolder hold(GroupCommitWriter writer) throws InterruptedException {
             CountDownLatch held = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
@@ -208,7 +208,7 @@ class SqliteAsyncCheckInTest {
         }
 
         void release() throws InterruptedException {
-            release.countDown();
+            gate.countDown();
             thread.join(TimeUnit.SECONDS.toMillis(GUARD_SECONDS));
         }
     }
