@@ -128,6 +128,10 @@ final class Installation implements AutoCloseable {
         return server;
     }
 
+    int agentPort() {
+        return agentPort;
+    }
+
     /** Runs {@code bin/seqguard args...} to the end and returns what it did. */
     Result cliWith(String javaOpts, String... args) throws IOException, InterruptedException {
         Process process = launch(javaOpts, args);
