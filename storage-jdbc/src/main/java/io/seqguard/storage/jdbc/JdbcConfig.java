@@ -73,7 +73,8 @@ public record JdbcConfig(
         }
         String user = c.string("user");
         String password = c.string("password");
-        int poolSize = c.intBetween("pool-size", 1, 1000);
+        // Two at least: the schema migration holds one connection for its lock while it works on another.
+        int poolSize = c.intBetween("pool-size", 2, 1000);
         // Hikari refuses waits under 250 ms; above a minute a caller would hang an agent request.
         Duration connectionTimeout = c.duration("connection-timeout", Duration.ofMillis(250), Duration.ofMinutes(1));
         Duration queryTimeout = c.duration("query-timeout", Duration.ofSeconds(1), Duration.ofHours(1));

@@ -75,6 +75,17 @@ class JdbcConfigTest {
     }
 
     @Test
+    void aPoolOfOneIsRefusedBecauseTheMigrationNeedsTwoConnections() {
+        ConfigReader reader = reader("seqguard.jdbc { url = \"jdbc:postgresql://db/sg\", pool-size = 1 }");
+        JdbcConfig.read(reader);
+
+        assertThat(reader.problems()).singleElement().satisfies(problem -> {
+            assertThat(problem.key()).isEqualTo("seqguard.jdbc.pool-size");
+            assertThat(problem.problem()).contains("2");
+        });
+    }
+
+    @Test
     void nestedPropertyValuesAreRejected() {
         ConfigReader reader = reader("seqguard.jdbc.properties { ssl { mode = x } }");
         JdbcConfig.read(reader);
