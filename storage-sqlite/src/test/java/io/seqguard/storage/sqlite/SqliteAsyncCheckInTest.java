@@ -77,9 +77,8 @@ class SqliteAsyncCheckInTest {
     @Test
     void closingFailsEveryQueuedAsyncRequestAndCommitsNoneOfThem() throws Exception {
         SqliteConfig config = config(1024);
-        SqliteDatabase database = new SqliteDatabase(config);
-        database.open();
-        GroupCommitWriter writer = new GroupCommitWriter(config, database.connect(false));
+        OpenWriter open = OpenWriter.open(config);
+        GroupCommitWriter writer = open.writer();
         try {
             LockHolder holder = LockHolder.hold(writer);
 
@@ -106,8 +105,7 @@ class SqliteAsyncCheckInTest {
             assertThat(writer.submit(new WriteRequest.CheckIn(TestAgents.agent(TestAgents.guid(500)), 1, 0, TestTimes.T0)))
                     .isCompletedExceptionally();
         } finally {
-            writer.close();
-            database.close();
+            open.close();
         }
     }
 
@@ -159,9 +157,8 @@ class SqliteAsyncCheckInTest {
     @Test
     void aBlockingCallerThatLeadsReturnsAlthoughAsynchronousWorkNeverRunsDry() throws Exception {
         SqliteConfig config = config(1024);
-        SqliteDatabase database = new SqliteDatabase(config);
-        database.open();
-        GroupCommitWriter writer = new GroupCommitWriter(config, database.connect(false));
+        OpenWriter open = OpenWriter.open(config);
+        GroupCommitWriter writer = open.writer();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger committed = new AtomicInteger();
         try {
@@ -181,6 +178,19 @@ class SqliteAsyncCheckInTest {
             awaitTrue(() -> committed.get() > before + 1_000);
         } finally {
             stop.set(true);
+            open.close();
+        }
+    }
+
+    /** A writer on its own database, without a store around it. */
+    private record OpenWriter(SqliteDatabase database, GroupCommitWriter writer) {
+        static OpenWriter open(SqliteConfig config) throws SQLException {
+            SqliteDatabase database = new SqliteDatabase(config);
+            database.open();
+            return new OpenWriter(database, new GroupCommitWriter(config, database.connect(false)));
+        }
+
+        void close() {
             writer.close();
             database.close();
         }
