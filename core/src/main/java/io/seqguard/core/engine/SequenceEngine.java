@@ -106,19 +106,24 @@ public final class SequenceEngine implements SequenceGuard {
         }
         CompletableFuture<CheckInOutcome> outcome = new CompletableFuture<>();
         stored.whenComplete((result, failure) -> {
-            metrics.storeLatency(System.nanoTime() - start);
-            if (failure != null) {
-                outcome.completeExceptionally(storeFailure(failure));
-            } else if (handler.isBlocking() && callsHandler(result)) {
-                try {
-                    executor.execute(() -> completeWith(outcome, request, now, result));
-                } catch (RuntimeException e) {
-                    // The number is consumed; the request just cannot be processed now (pool shut down or full).
-                    metrics.handlerFailure();
-                    outcome.completeExceptionally(new HandlerException(e));
+            try {
+                metrics.storeLatency(System.nanoTime() - start);
+                if (failure != null) {
+                    outcome.completeExceptionally(storeFailure(failure));
+                } else if (handler.isBlocking() && callsHandler(result)) {
+                    try {
+                        executor.execute(() -> completeWith(outcome, request, now, result));
+                    } catch (RuntimeException e) {
+                        // The number is consumed; the request just cannot be processed now (pool shut down or full).
+                        metrics.handlerFailure();
+                        outcome.completeExceptionally(new HandlerException(e));
+                    }
+                } else {
+                    completeWith(outcome, request, now, result);
                 }
-            } else {
-                completeWith(outcome, request, now, result);
+            } catch (RuntimeException | Error e) {
+                // Whatever broke here (the handler's isBlocking, a meter), the caller must get an answer.
+                outcome.completeExceptionally(e);
             }
         });
         return outcome;

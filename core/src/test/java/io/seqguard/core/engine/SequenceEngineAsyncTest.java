@@ -237,6 +237,31 @@ class SequenceEngineAsyncTest {
     }
 
     @Test
+    void aHandlerThatBreaksWhileAskedWhetherItBlocksStillGetsTheRequestAnswered() {
+        AgentRequestHandler broken = new AgentRequestHandler() {
+            @Override
+            public AgentResponse handle(AgentRequest request) {
+                return AgentResponse.json("{}");
+            }
+
+            @Override
+            public boolean isBlocking() {
+                throw new IllegalStateException("integrator bug");
+            }
+        };
+        SequenceEngine engine = engine(SequencePolicy.STRICT, broken, store);
+
+        CompletableFuture<CheckInOutcome> stage = engine.checkInAsync(request(AgentGuid.of(UUID.randomUUID()), 1), countingTransport())
+                .toCompletableFuture();
+
+        assertThat(stage).failsWithin(java.time.Duration.ofSeconds(5))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .havingCause()
+                .isInstanceOf(IllegalStateException.class)
+                .withMessage("integrator bug");
+    }
+
+    @Test
     void aRefusedAuthenticationNeverReachesTheStore() throws Exception {
         SequenceEngine engine = engine(SequencePolicy.STRICT, handler(false), store);
         AgentGuid guid = AgentGuid.of(UUID.randomUUID());

@@ -51,8 +51,11 @@ import org.slf4j.LoggerFactory;
  */
 final class GroupCommitWriter {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
-    /** Requests this thread committed and has yet to complete, and whether it is completing now. */
-    private static final ThreadLocal<Completions> COMPLETIONS = ThreadLocal.withInitial(Completions::new);
+    /**
+     * Per thread, the requests of this writer it committed and has yet to complete, and whether it is
+     * completing now. Per writer, so that a dependent calling another store is not merely queued there.
+     */
+    private final ThreadLocal<Completions> completionsOfThisThread = ThreadLocal.withInitial(Completions::new);
     private static final long RETRY_NANOS = 10_000_000L;
 
     private final SqliteConfig config;
@@ -96,7 +99,7 @@ final class GroupCommitWriter {
     <T> CompletableFuture<T> submit(WriteRequest<T> request) {
         CompletableFuture<T> future = request.future();
         enqueue(request);
-        Completions completions = COMPLETIONS.get();
+        Completions completions = completionsOfThisThread.get();
         if (!completions.running) {
             drive(completions, null);
         }
@@ -120,7 +123,7 @@ final class GroupCommitWriter {
     <T> T execute(WriteRequest<T> request) {
         request.waiter = Thread.currentThread();
         enqueue(request);
-        Completions completions = COMPLETIONS.get();
+        Completions completions = completionsOfThisThread.get();
         if (completions.running) {
             commitNested(request, completions);
         } else {
@@ -176,6 +179,7 @@ final class GroupCommitWriter {
      */
     private void drive(Completions completions, WriteRequest<?> own) {
         completions.running = true;
+        boolean normal = false;
         try {
             while (!queue.isEmpty() && writeLock.tryLock()) {
                 try {
@@ -194,11 +198,17 @@ final class GroupCommitWriter {
                     if (!queue.isEmpty()) {
                         handOver();
                     }
+                    normal = true;
                     return;
                 }
             }
+            normal = true;
         } finally {
             completions.running = false;
+            if (!normal && !queue.isEmpty()) {
+                // An Error left the loop before its look at the queue; someone else must lead.
+                handOver();
+            }
         }
     }
 
@@ -225,7 +235,7 @@ final class GroupCommitWriter {
             try {
                 handOverThread.execute(() -> {
                     handOverPending.set(false);
-                    Completions completions = COMPLETIONS.get();
+                    Completions completions = completionsOfThisThread.get();
                     if (!completions.running) {
                         drive(completions, null);
                     }
@@ -244,10 +254,15 @@ final class GroupCommitWriter {
      */
     private void commitNested(WriteRequest<?> request, Completions completions) {
         while (request.isPending() && writeLock.tryLock()) {
+            boolean committed = false;
             try {
                 commitGroup(completions.pending);
+                committed = true;
             } finally {
                 writeLock.unlock();
+                if (!committed && !queue.isEmpty()) {
+                    handOver();
+                }
             }
             if (completions.pending.remove(request)) {
                 request.complete();
@@ -261,6 +276,10 @@ final class GroupCommitWriter {
         if (request.abandon()) {
             // Leaders would skip it anyway; removing it keeps the queue short.
             queue.remove(request);
+            if (!queue.isEmpty()) {
+                // The lead may have been handed to this caller; pass it on rather than strand the rest.
+                handOver();
+            }
             if (interrupted) {
                 Thread.currentThread().interrupt();
                 throw new StorageException(Kind.TRANSIENT, "SQLite store " + config.path() + ": interrupted while waiting for the commit");

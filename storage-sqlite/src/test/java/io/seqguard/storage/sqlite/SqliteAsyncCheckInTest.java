@@ -223,6 +223,31 @@ class SqliteAsyncCheckInTest {
         }
     }
 
+    @Test
+    void aDependentThatQueuesOnAnotherStoreIsCommittedThere() throws Exception {
+        OpenWriter first = OpenWriter.open(config(1024));
+        OpenWriter second = OpenWriter.open(new SqliteConfig(folder.resolve("other.db").toAbsolutePath(), SynchronousMode.NORMAL,
+                Duration.ofSeconds(GUARD_SECONDS), 1024, Duration.ofSeconds(GUARD_SECONDS), 1000, 1L << 20, 1));
+        try {
+            LockHolder holder = LockHolder.hold(first.writer());
+            // Completed while the first writer's leader is completing its group: the dependent's
+            // request is for the second writer, whose queue nobody else is going to look at.
+            CompletableFuture<CheckResult> chained = first.writer()
+                    .submit(new WriteRequest.CheckIn(TestAgents.agent(TestAgents.guid(1)), 1, 0, TestTimes.T0))
+                    .thenCompose(ignored -> second.writer().submit(new WriteRequest.CheckIn(TestAgents.agent(TestAgents.guid(2)), 1, 0,
+                            TestTimes.T0)));
+            holder.release();
+            // This thread leads the first writer now, and completes the group with the chained request.
+            assertThat(first.writer().submit(new WriteRequest.CheckIn(TestAgents.agent(TestAgents.guid(3)), 1, 0, TestTimes.T0))
+                    .get(GUARD_SECONDS, TimeUnit.SECONDS)).isEqualTo(CheckResult.registered());
+
+            assertThat(chained.get(GUARD_SECONDS, TimeUnit.SECONDS)).isEqualTo(CheckResult.registered());
+        } finally {
+            first.close();
+            second.close();
+        }
+    }
+
     private static void chain(GroupCommitWriter writer, int agent, long number, AtomicBoolean stop, AtomicInteger committed) {
         writer.submit(new WriteRequest.CheckIn(TestAgents.agent(TestAgents.guid(agent)), number, 0, TestTimes.T0)).thenAccept(result -> {
             committed.incrementAndGet();

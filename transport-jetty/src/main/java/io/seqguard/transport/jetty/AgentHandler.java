@@ -129,15 +129,23 @@ final class AgentHandler extends Handler.Abstract {
         }
         // Usually completes on the thread that committed the store's group; this thread returns now.
         stage.whenComplete((outcome, failure) -> {
-            if (failure != null) {
-                failed(checked, failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure,
-                        response, callback);
-                return;
-            }
-            switch (outcome.status()) {
-                case ACCEPTED -> accepted(outcome.response(), response, callback);
-                case STALE -> stale(outcome, response, callback);
-                case UNAUTHENTICATED -> Problem.of(ProblemType.UNAUTHENTICATED, outcome.detail()).send(response, callback);
+            try {
+                if (failure != null) {
+                    failed(checked, failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure,
+                            response, callback);
+                    return;
+                }
+                switch (outcome.status()) {
+                    case ACCEPTED -> accepted(outcome.response(), response, callback);
+                    case STALE -> stale(outcome, response, callback);
+                    case UNAUTHENTICATED -> Problem.of(ProblemType.UNAUTHENTICATED, outcome.detail()).send(response, callback);
+                }
+            } catch (RuntimeException | Error e) {
+                // The stage would swallow it and the request would hang until the idle timeout.
+                LOG.error("answering the check-in of {} failed", checked.agent().guid(), e);
+                if (!response.isCommitted()) {
+                    Problem.of(ProblemType.INTERNAL_ERROR, null).send(response, callback);
+                }
             }
         });
     }
