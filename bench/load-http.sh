@@ -19,7 +19,8 @@
 #          registered agents. Reports start-up (launch to /readyz 200), heap after a full GC
 #          (jcmd GC.heap_info) and throughput of the same wrk run over all the agents.
 #
-# Prints RESULT lines (one per target and run), METRIC/CHECK lines, and RATIO lines. --jfr FILE
+# Prints RESULT lines (one per target and run), CPU lines (the machine's CPU split during each
+# measured run, from vmstat, 'st' being what the host stole), METRIC/CHECK lines, and RATIO lines. --jfr FILE
 # records the server with JFR into FILE.<label>.jfr. KEEP_WORK=1 keeps the temporary folder (the
 # servers' copies with logs/ and data/) and prints its path.
 set -euo pipefail
@@ -90,9 +91,18 @@ run_wrk() { # label url agents
     written_before=$(metric "$admin_port" 'seqguard_errors_table_written_total')
     wal_before=$(stat -c '%s bytes, modified %y' "$sg_home/data/seqguard.db-wal")
   fi
+  # The whole machine's CPU during the measured run: on a shared VM, 'st' (stolen by the host) and
+  # 'id' tell how far the figures can be trusted.
+  vmstat 1 >"$work/$label.vmstat" &
+  local vm_pid=$!
   AGENTS=$n WRK_THREADS=$threads MODE=$mode BASE=$base START_AT=$per wrk -t"$threads" -c"$connections" -d"$duration" --latency \
       -s bench/checkins.lua "$url" >"$work/$label.wrk"
+  kill "$vm_pid" 2>/dev/null || true; wait "$vm_pid" 2>/dev/null || true
   grep '^RESULT' "$work/$label.wrk" | sed "s/^RESULT/RESULT target=$label agents=$n/"
+  # Skips vmstat's two header lines and its first sample (averages since boot).
+  awk 'NR > 3 && $1 ~ /^[0-9]+$/ { us += $13; sy += $14; id += $15; wa += $16; st += $17; k++ }
+       END { if (k) printf "CPU target=%s samples=%d us=%d sy=%d id=%d wa=%d st=%d (%% of the machine, mean over the measured run)\n", label, k, us/k, sy/k, id/k, wa/k, st/k }' \
+      label="$label" "$work/$label.vmstat"
 }
 
 # Starts a private copy of the distribution; sets sg_pid, agent_port, admin_port, sg_home, startup_ms.
