@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -151,23 +152,22 @@ final class GroupCommitWriter {
     }
 
     private void enqueue(WriteRequest<?> request) {
-        if (closed) {
-            reject(request);
-            return;
-        }
         queue.add(request);
         if (closed) {
             // close() may have drained the queue before our add; nobody must wait forever.
-            for (WriteRequest<?> r = queue.poll(); r != null; r = queue.poll()) {
-                reject(r);
-            }
+            List<WriteRequest<?>> failed = new ArrayList<>();
+            failQueued(failed);
+            failed.forEach(WriteRequest::complete);
         }
     }
 
-    private void reject(WriteRequest<?> request) {
-        if (request.claim()) {
-            request.failWith(stopped());
-            request.complete();
+    /** Fails (without completing) every queued request no one claimed yet, adding it to {@code failed}; for a stopped writer. */
+    private void failQueued(Collection<WriteRequest<?>> failed) {
+        for (WriteRequest<?> r = queue.poll(); r != null; r = queue.poll()) {
+            if (r.claim()) {
+                r.failWith(stopped());
+                failed.add(r);
+            }
         }
     }
 
@@ -313,12 +313,7 @@ final class GroupCommitWriter {
         try {
             if (!closed) {
                 closed = true;
-                for (WriteRequest<?> r = queue.poll(); r != null; r = queue.poll()) {
-                    if (r.claim()) {
-                        r.failWith(stopped());
-                        failed.add(r);
-                    }
-                }
+                failQueued(failed);
                 closeQuietly();
             }
         } finally {
@@ -331,12 +326,7 @@ final class GroupCommitWriter {
     /** Under the lock: takes up to a group's worth of queued requests, applies and commits them, and adds them to {@code done}. */
     private void commitGroup(ArrayDeque<WriteRequest<?>> done) {
         if (closed) {
-            for (WriteRequest<?> r = queue.poll(); r != null; r = queue.poll()) {
-                if (r.claim()) {
-                    r.failWith(stopped());
-                    done.add(r);
-                }
-            }
+            failQueued(done);
             return;
         }
         while (group.size() < config.maxGroupSize()) {
