@@ -66,6 +66,7 @@ final class GroupCommitWriter {
     final ReentrantLock writeLock = new ReentrantLock();
     private final List<WriteRequest<?>> group;
     private final GroupTransaction transaction;
+    private final WriterMetrics metrics;
 
     /** Leads when a blocking caller leaves the lead with only asynchronous requests queued. */
     private final ExecutorService handOverThread;
@@ -79,9 +80,10 @@ final class GroupCommitWriter {
         boolean running;
     }
 
-    GroupCommitWriter(SqliteConfig config, Connection connection) throws SQLException {
+    GroupCommitWriter(SqliteConfig config, Connection connection, WriterMetrics metrics) throws SQLException {
         this.config = requireNonNull(config, "config");
         this.connection = requireNonNull(connection, "connection");
+        this.metrics = requireNonNull(metrics, "metrics");
         this.group = new ArrayList<>(config.maxGroupSize());
         this.transaction = new GroupTransaction(config, connection);
         this.handOverThread = Executors.newSingleThreadExecutor(task -> {
@@ -351,12 +353,15 @@ final class GroupCommitWriter {
     }
 
     private void applyGroup(List<WriteRequest<?>> group) {
+        long start = System.nanoTime();
         try {
             for (WriteRequest<?> request : group) {
                 request.applyIn(transaction);
             }
             transaction.commit();
+            metrics.group(group.size(), System.nanoTime() - start, true);
         } catch (SQLException | RuntimeException | Error e) {
+            metrics.group(group.size(), System.nanoTime() - start, false);
             // Errors too: a claimed request's owner waits for an answer and must not wait forever.
             transaction.rollback();
             StorageException failure = e instanceof SQLException sql

@@ -2,6 +2,8 @@ package io.seqguard.storage.sqlite;
 
 import static java.util.Objects.requireNonNull;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.seqguard.spi.AgentGuid;
 import io.seqguard.spi.AgentIdentity;
 import io.seqguard.spi.AgentInfo;
@@ -46,15 +48,23 @@ public final class SqliteSequenceStore implements SequenceStore, Managed {
     private static final Logger log = LoggerFactory.getLogger(SqliteSequenceStore.class);
 
     private final SqliteConfig config;
+    private final WriterMetrics metrics;
     private final Object lifecycle = new Object();
     private volatile GroupCommitWriter writer;
     private volatile SqliteReads reads;
     private SqliteDatabase database;
     private boolean started;
 
-    @Inject
+    /** A store whose writer metrics go nowhere (tests, tools). */
     public SqliteSequenceStore(SqliteConfig config) {
+        this(config, new SimpleMeterRegistry());
+    }
+
+    /** A store that registers its writer's meters ({@code seqguard.sqlite.*}) in {@code registry}. */
+    @Inject
+    public SqliteSequenceStore(SqliteConfig config, MeterRegistry registry) {
         this.config = requireNonNull(config, "config");
+        this.metrics = new WriterMetrics(registry);
     }
 
     @Override
@@ -83,7 +93,7 @@ public final class SqliteSequenceStore implements SequenceStore, Managed {
             Connection writerConnection = null;
             try {
                 writerConnection = db.connect(false);
-                GroupCommitWriter w = new GroupCommitWriter(config, writerConnection);
+                GroupCommitWriter w = new GroupCommitWriter(config, writerConnection, metrics);
                 reads = new SqliteReads(db, config);
                 writer = w;
             } catch (SQLException | RuntimeException e) {

@@ -130,7 +130,7 @@ class SqliteAbandonedRequestTest {
         SqliteConfig config = config(Duration.ofSeconds(GUARD_SECONDS));
         SqliteDatabase database = new SqliteDatabase(config);
         database.open();
-        GroupCommitWriter writer = new GroupCommitWriter(config, database.connect(false));
+        GroupCommitWriter writer = new GroupCommitWriter(config, database.connect(false), new WriterMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
         try {
             writer.execute(new WriteRequest.CheckIn(LEADER, 1, 0, TestTimes.T0));
             writer.execute(new WriteRequest.CheckIn(WAITER, 4, 0, TestTimes.T0));

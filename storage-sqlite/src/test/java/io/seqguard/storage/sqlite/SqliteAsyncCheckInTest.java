@@ -187,7 +187,7 @@ class SqliteAsyncCheckInTest {
         static OpenWriter open(SqliteConfig config) throws SQLException {
             SqliteDatabase database = new SqliteDatabase(config);
             database.open();
-            return new OpenWriter(database, new GroupCommitWriter(config, database.connect(false)));
+            return new OpenWriter(database, new GroupCommitWriter(config, database.connect(false), new WriterMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry())));
         }
 
         void close() {

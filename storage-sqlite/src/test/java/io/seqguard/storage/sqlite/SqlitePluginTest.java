@@ -9,6 +9,8 @@ import com.google.inject.Key;
 import com.google.inject.Stage;
 import com.google.inject.TypeLiteral;
 import com.typesafe.config.ConfigFactory;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.seqguard.spi.Managed;
 import io.seqguard.spi.Phase;
 import io.seqguard.spi.Plugin;
@@ -50,6 +52,8 @@ class SqlitePluginTest {
             protected void configure() {
                 binder().requireExplicitBindings();
                 binder().requireAtInjectOnConstructors();
+                // The server's CoreModule binds it (a Prometheus registry with the HTTP transport).
+                bind(MeterRegistry.class).toInstance(new SimpleMeterRegistry());
                 install(new SqlitePlugin().module(config));
             }
         });

@@ -178,6 +178,28 @@ class EndToEndTest {
     }
 
     @Test
+    void metricsShowTheSqliteWritersGroups() throws Exception {
+        String guid = newGuid();
+        assertThat(send(checkIn(guid, 1).POST(HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(200);
+        assertThat(send(checkIn(guid, 2).POST(HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(200);
+
+        String metrics = send(HttpRequest.newBuilder(admin.resolve(AdminHandler.METRICS))).body();
+
+        // At least the two check-ins above went through the writer, each in some group.
+        assertThat(sample(metrics, "seqguard_sqlite_group_size_sum")).isGreaterThanOrEqualTo(2);
+        assertThat(sample(metrics, "seqguard_sqlite_group_commit_seconds_count{outcome=\"committed\"}"))
+                .isEqualTo(sample(metrics, "seqguard_sqlite_group_size_count"));
+    }
+
+    private static double sample(String prometheusText, String name) {
+        return prometheusText.lines()
+                .filter(line -> line.startsWith(name + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(name.length() + 1).trim()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(name + " is not exported:\n" + prometheusText));
+    }
+
+    @Test
     void wrongMethodIs405WithAllow() throws Exception {
         HttpResponse<String> response = send(HttpRequest.newBuilder(agent.resolve(AgentHandler.PATH)).GET());
         assertThat(response.statusCode()).isEqualTo(405);

@@ -1,0 +1,112 @@
+package io.seqguard.storage.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.seqguard.spi.CheckResult;
+import io.seqguard.spi.Verdict;
+import io.seqguard.spi.SequencePolicy;
+import io.seqguard.spi.StorageException;
+import io.seqguard.storage.tck.TestAgents;
+import io.seqguard.storage.tck.TestTimes;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The writer's meters: every applied request is counted in exactly one group, every group is
+ * timed once with its outcome, and no group is larger than {@code max-group-size}.
+ */
+class SqliteWriterMetricsTest {
+    private static final int THREADS = 8;
+    private static final int PER_THREAD = 200;
+    private static final int MAX_GROUP = 16;
+
+    @TempDir
+    Path folder;
+
+    private SqliteConfig config() {
+        return new SqliteConfig(folder.resolve("store.db").toAbsolutePath(), SynchronousMode.NORMAL, Duration.ofSeconds(30),
+                MAX_GROUP, Duration.ofSeconds(30), 1000, 1L << 20, 1);
+    }
+
+    @Test
+    void everyRequestIsCountedInOneGroupAndEveryGroupIsTimedOnce() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        SqliteSequenceStore store = new SqliteSequenceStore(config(), registry);
+        store.start();
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    for (int i = 1; i <= PER_THREAD; i++) {
+                        // Half blocking, half asynchronous: both kinds go through the same groups.
+                        var agent = TestAgents.agent(TestAgents.guid(thread * 1000 + i % 10));
+                        long number = i;
+                        CheckResult result = thread % 2 == 0
+                                ? store.checkAndAdvance(agent, number, SequencePolicy.STRICT, TestTimes.T0)
+                                : store.checkAndAdvanceAsync(agent, number, SequencePolicy.STRICT, TestTimes.T0)
+                                        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+                        assertThat(result.verdict()).isNotEqualTo(Verdict.STALE);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+            store.stop();
+        }
+
+        DistributionSummary size = registry.get("seqguard.sqlite.group.size").summary();
+        Timer committed = registry.get("seqguard.sqlite.group.commit").tag("outcome", "committed").timer();
+        Timer failed = registry.get("seqguard.sqlite.group.commit").tag("outcome", "failed").timer();
+        assertThat(size.totalAmount()).as("requests applied").isEqualTo(THREADS * PER_THREAD);
+        assertThat(committed.count()).as("one timing per group").isEqualTo(size.count());
+        assertThat(failed.count()).isZero();
+        assertThat(size.max()).isBetween(1.0, (double) MAX_GROUP);
+        assertThat(committed.totalTime(TimeUnit.NANOSECONDS)).isPositive();
+    }
+
+    @Test
+    void aFailedGroupIsTimedAsFailed() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        SqliteConfig config = config();
+        SqliteSequenceStore store = new SqliteSequenceStore(config, registry);
+        store.start();
+        try {
+            var agent = TestAgents.agent(TestAgents.guid(1));
+            store.checkAndAdvance(agent, 10, SequencePolicy.STRICT, TestTimes.T0);
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + config.path()); Statement s = c.createStatement()) {
+                s.execute("CREATE TRIGGER fail_agents BEFORE UPDATE ON agents BEGIN SELECT RAISE(ABORT, 'disk on fire'); END");
+            }
+
+            assertThatThrownBy(() -> store.checkAndAdvance(agent, 11, SequencePolicy.STRICT, TestTimes.T0))
+                    .isInstanceOf(StorageException.class);
+        } finally {
+            store.stop();
+        }
+
+        assertThat(registry.get("seqguard.sqlite.group.commit").tag("outcome", "failed").timer().count()).isEqualTo(1);
+        assertThat(registry.get("seqguard.sqlite.group.commit").tag("outcome", "committed").timer().count()).isEqualTo(1);
+        assertThat(registry.get("seqguard.sqlite.group.size").summary().totalAmount()).isEqualTo(2);
+    }
+}
