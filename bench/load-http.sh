@@ -20,7 +20,9 @@
 #          (jcmd GC.heap_info) and throughput of the same wrk run over all the agents.
 #
 # Prints RESULT lines (one per target and run), CPU lines (the machine's CPU split during each
-# measured run, from vmstat, 'st' being what the host stole), METRIC/CHECK lines, and RATIO lines. --jfr FILE
+# measured run, from vmstat, 'st' being what the host stole), WRITER lines (the SQLite writer's
+# commits per second, mean group, mean commit time and busy share over the measured run, from its
+# /metrics), METRIC/CHECK lines, and RATIO lines. --jfr FILE
 # records the server with JFR into FILE.<label>.jfr. KEEP_WORK=1 keeps the temporary folder (the
 # servers' copies with logs/ and data/) and prints its path.
 set -euo pipefail
@@ -58,6 +60,12 @@ wait_http() { # url; polls every 20 ms for up to 60 s
 metric() { # admin_port name-regex -> sum of matching samples
   curl -fsS "http://127.0.0.1:$1/metrics" | awk -v re="^$2" '$0 ~ re { s += $NF } END { printf "%d\n", s }'
 }
+writer_meters() { # -> "groups requests commit-seconds" of the SQLite writer so far (seqguard_sqlite_group_*)
+  curl -fsS "http://127.0.0.1:$admin_port/metrics" | awk '
+      /^seqguard_sqlite_group_size_count / { g = $NF } /^seqguard_sqlite_group_size_sum / { r = $NF }
+      /^seqguard_sqlite_group_commit_seconds_sum/ { s += $NF }
+      END { printf "%d %d %.6f\n", g, r, s }'
+}
 
 work=$(mktemp -d)
 pids=()
@@ -93,12 +101,23 @@ run_wrk() { # label url agents
   fi
   # The whole machine's CPU during the measured run: on a shared VM, 'st' (stolen by the host) and
   # 'id' tell how far the figures can be trusted.
+  local writer_before="" t_measure
+  case "$label" in seqguard*) writer_before=$(writer_meters) ;; esac
+  t_measure=$(now_ms)
   vmstat 1 >"$work/$label.vmstat" &
   local vm_pid=$!
   AGENTS=$n WRK_THREADS=$threads MODE=$mode BASE=$base START_AT=$per wrk -t"$threads" -c"$connections" -d"$duration" --latency \
       -s bench/checkins.lua "$url" >"$work/$label.wrk"
   kill "$vm_pid" 2>/dev/null || true; wait "$vm_pid" 2>/dev/null || true
   grep '^RESULT' "$work/$label.wrk" | sed "s/^RESULT/RESULT target=$label agents=$n/"
+  # The SQLite writer's meters over the measured run: commits per second, requests per commit,
+  # time per commit (its fsync included), and the share of the wall time the writer was busy.
+  if [ -n "$writer_before" ]; then
+    echo "$writer_before $(writer_meters) $(( $(now_ms) - t_measure ))" | awk -v label="$label" '{
+        groups = $4 - $1; size = $5 - $2; secs = $6 - $3; wall = $7 / 1000
+        if (groups > 0) printf "WRITER target=%s groups_per_s=%d mean_group=%.1f mean_commit_ms=%.3f busy=%d%%\n", label, groups / wall, size / groups, 1000 * secs / groups, 100 * secs / wall
+      }'
+  fi
   # Skips vmstat's two header lines and its first sample (averages since boot).
   awk 'NR > 3 && $1 ~ /^[0-9]+$/ { us += $13; sy += $14; id += $15; wa += $16; st += $17; k++ }
        END { if (k) printf "CPU target=%s samples=%d us=%d sy=%d id=%d wa=%d st=%d (%% of the machine, mean over the measured run)\n", label, k, us/k, sy/k, id/k, wa/k, st/k }' \
