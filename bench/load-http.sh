@@ -20,7 +20,8 @@
 #          (jcmd GC.heap_info) and throughput of the same wrk run over all the agents.
 #
 # Prints RESULT lines (one per target and run), CPU lines (the machine's CPU split during each
-# measured run, from vmstat, 'st' being what the host stole), WRITER lines (the SQLite writer's
+# measured run, from vmstat, 'st' being what the host stole), CPUTIME lines (CPU time per request
+# of the server's process and of wrk), WRITER lines (the SQLite writer's
 # commits per second, mean group, mean commit time and busy share over the measured run, from its
 # /metrics), METRIC/CHECK lines, and RATIO lines. --jfr FILE
 # records the server with JFR into FILE.<label>.jfr. KEEP_WORK=1 keeps the temporary folder (the
@@ -47,6 +48,7 @@ done
 case "$mode" in success|errors|scale) ;; *) echo "unknown mode: $mode" >&2; exit 2 ;; esac
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "/usr/bin/time is missing: apt-get install time" >&2; exit 1; }
 dist=$(ls -d distribution/target/seqguard-*/ 2>/dev/null | head -n 1)
 [ -n "$dist" ] && [ -x "$dist/bin/seqguard" ] || { echo "no unpacked distribution; run: mvn -o -q -B package -DskipTests" >&2; exit 1; }
 [ -f benchmarks/target/benchmarks.jar ] || { echo "no benchmarks/target/benchmarks.jar; run: mvn -o -q -B package -DskipTests" >&2; exit 1; }
@@ -59,6 +61,11 @@ wait_http() { # url; polls every 20 ms for up to 60 s
 }
 metric() { # admin_port name-regex -> sum of matching samples
   curl -fsS "http://127.0.0.1:$1/metrics" | awk -v re="^$2" '$0 ~ re { s += $NF } END { printf "%d\n", s }'
+}
+cpu_ticks() { # pid (bin/seqguard execs java; else its java child) -> user + system clock ticks so far
+  local p
+  p=$(pgrep -P "$1" java || echo "$1")
+  awk '{ print $14 + $15 }' "/proc/$p/stat"
 }
 writer_meters() { # -> "groups requests commit-seconds" of the SQLite writer so far (seqguard_sqlite_group_*)
   curl -fsS "http://127.0.0.1:$admin_port/metrics" | awk '
@@ -75,8 +82,8 @@ trap cleanup EXIT
 # Count-based warm-up: every agent gets at least one request (first contact registers it) and the
 # JIT sees at least 100,000 requests; then the measured run, continuing the numbers (success) or
 # repeating the warm-up's (errors: stale).
-run_wrk() { # label url agents
-  local label=$1 url=$2 n=$3 base warm per
+run_wrk() { # label url agents server-pid
+  local label=$1 url=$2 n=$3 server=$4 base warm per
   base=$(now_ms)
   warm=$(( n > 100000 ? n : 100000 ))
   # scale: the agents are registered already; 100,000 requests warm the JIT, and the measured run
@@ -104,12 +111,22 @@ run_wrk() { # label url agents
   local writer_before="" t_measure
   case "$label" in seqguard*) writer_before=$(writer_meters) ;; esac
   t_measure=$(now_ms)
+  local server_ticks
+  server_ticks=$(cpu_ticks "$server")
   vmstat 1 >"$work/$label.vmstat" &
   local vm_pid=$!
-  AGENTS=$n WRK_THREADS=$threads MODE=$mode BASE=$base START_AT=$per wrk -t"$threads" -c"$connections" -d"$duration" --latency \
-      -s bench/checkins.lua "$url" >"$work/$label.wrk"
+  AGENTS=$n WRK_THREADS=$threads MODE=$mode BASE=$base START_AT=$per /usr/bin/time -f '%U %S' -o "$work/$label.wrktime" \
+      wrk -t"$threads" -c"$connections" -d"$duration" --latency -s bench/checkins.lua "$url" >"$work/$label.wrk"
+  server_ticks="$server_ticks $(cpu_ticks "$server")"
   kill "$vm_pid" 2>/dev/null || true; wait "$vm_pid" 2>/dev/null || true
   grep '^RESULT' "$work/$label.wrk" | sed "s/^RESULT/RESULT target=$label agents=$n/"
+  # CPU time per request over the measured run: the server's process (all its threads, from
+  # /proc/PID/stat) and wrk's (from time(1)); the kernel's own threads (the fsync's journal
+  # commits, interrupts) are in neither.
+  echo "$server_ticks $(cat "$work/$label.wrktime") $(grep -o 'requests=[0-9]*' "$work/$label.wrk" | head -n 1 | cut -d= -f2)" |
+      awk -v label="$label" -v hz="$(getconf CLK_TCK)" '$5 > 0 {
+        printf "CPUTIME target=%s server_us_per_request=%.1f wrk_us_per_request=%.1f\n", label, ($2 - $1) / hz * 1e6 / $5, ($3 + $4) * 1e6 / $5
+      }'
   # The SQLite writer's meters over the measured run: commits per second, requests per commit,
   # time per commit (its fsync included), and the share of the wall time the writer was busy.
   if [ -n "$writer_before" ]; then
@@ -164,7 +181,7 @@ if [ "$mode" = scale ]; then
     start_seqguard "seqguard-$n" "$db"
     echo "STARTUP agents=$n ms=$startup_ms (launch of bin/seqguard to /readyz 200)"
     echo "HEAP agents=$n after_start_used=$(heap_after_gc "$sg_pid") (after a full GC)"
-    run_wrk "seqguard-$n" "http://127.0.0.1:$agent_port/agent/v1/requests" "$n"
+    run_wrk "seqguard-$n" "http://127.0.0.1:$agent_port/agent/v1/requests" "$n" "$sg_pid"
     echo "HEAP agents=$n after_load_used=$(heap_after_gc "$sg_pid") (after a full GC)"
     echo "METRIC agents=$n registered=$(metric "$admin_port" 'seqguard_checkins_total[{]outcome="registered"') accepted=$(metric "$admin_port" 'seqguard_checkins_total[{]outcome="accepted"')"
     stop_seqguard
@@ -185,7 +202,7 @@ echo "STARTUP agents=0 ms=$startup_ms"
 url="http://127.0.0.1:$agent_port/agent/v1/requests"
 if [ "$mode" = errors ]; then
   # Warm-up registers every agent (and fills the hour's table cap); the measured run is all stale.
-  run_wrk seqguard "$url" "$agents"
+  run_wrk seqguard "$url" "$agents" "$sg_pid"
   errors=$(metric "$admin_port" 'seqguard_sequence_errors_total')
   written=$(metric "$admin_port" 'seqguard_errors_table_written_total')
   wal_after=$(stat -c '%s bytes, modified %y' "$sg_home/data/seqguard.db-wal")
@@ -202,7 +219,7 @@ if [ "$mode" = errors ]; then
   echo "CHECK server.log sequence-error lines=$lines of $errors sequence errors ($([ "$lines" = "$errors" ] && echo complete || echo MISSING))"
   grep -ci 'dropped\|discard' "$sg_home/console.out" | sed 's/^/CHECK console lines mentioning drops: /'
 else
-  run_wrk seqguard "$url" "$agents"
+  run_wrk seqguard "$url" "$agents" "$sg_pid"
   echo "METRIC registered=$(metric "$admin_port" 'seqguard_checkins_total[{]outcome="registered"') accepted=$(metric "$admin_port" 'seqguard_checkins_total[{]outcome="accepted"')"
   stop_seqguard
 fi
@@ -213,7 +230,7 @@ if [ "$skip_bare" = false ]; then
   bare_pid=$!
   pids+=("$bare_pid")
   wait_http "http://127.0.0.1:$bare_port/"
-  run_wrk bare-jetty "http://127.0.0.1:$bare_port/agent/v1/requests" "$agents"
+  run_wrk bare-jetty "http://127.0.0.1:$bare_port/agent/v1/requests" "$agents" "$bare_pid"
   kill "$bare_pid"; wait "$bare_pid" 2>/dev/null || true
   python3 - "$work/seqguard.wrk" "$work/bare-jetty.wrk" <<'PY'
 import re, sys
