@@ -4,6 +4,7 @@ import io.seqguard.spi.AgentGuid;
 import io.seqguard.spi.SequenceState;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The writer's bounded memory of committed agent states, least recently used dropped first. It
@@ -42,6 +43,32 @@ final class AgentStateCache {
 
     void remove(AgentGuid guid) {
         map.remove(guid);
+    }
+
+    boolean contains(AgentGuid guid) {
+        return map.containsKey(guid);
+    }
+
+    /**
+     * Publishes a committed group's changes: each agent's new state, or its removal where
+     * {@code state} gives null (a reset). Should it fail half-way (an {@link Error} such as
+     * {@link OutOfMemoryError}), the whole cache is dropped, so that no entry older than the file
+     * survives to accept a number the file has already seen.
+     */
+    <V> void publish(Map<AgentGuid, V> changes, Function<V, SequenceState> state) {
+        try {
+            for (Map.Entry<AgentGuid, V> e : changes.entrySet()) {
+                SequenceState s = state.apply(e.getValue());
+                if (s == null) {
+                    map.remove(e.getKey());
+                } else {
+                    put(e.getKey(), s);
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            map.clear();
+            throw e;
+        }
     }
 
     int size() {

@@ -92,15 +92,10 @@ final class GroupTransaction {
             control.execute("COMMIT");
             inTransaction = false;
         }
-        for (Map.Entry<AgentGuid, Pending> e : overlay.entrySet()) {
-            SequenceState state = e.getValue().state();
-            if (state == null) {
-                cache.remove(e.getKey());
-            } else {
-                cache.put(e.getKey(), state);
-            }
+        if (!overlay.isEmpty()) {
+            cache.publish(overlay, Pending::state);
+            overlay.clear();
         }
-        overlay.clear();
         if (touchedHour != Long.MIN_VALUE) {
             int[] count = hourCounts.get(touchedHour);
             if (count != null) {

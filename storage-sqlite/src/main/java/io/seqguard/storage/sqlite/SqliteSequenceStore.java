@@ -91,13 +91,18 @@ public final class SqliteSequenceStore implements SequenceStore, Managed {
             db.open();
             database = db;
             Connection writerConnection = null;
+            GroupCommitWriter w = null;
             try {
                 writerConnection = db.connect(false);
-                GroupCommitWriter w = new GroupCommitWriter(config, writerConnection, metrics);
+                w = new GroupCommitWriter(config, writerConnection, metrics);
                 reads = new SqliteReads(db, config);
                 writer = w;
             } catch (SQLException | RuntimeException e) {
-                closeQuietly(writerConnection);
+                if (w != null) {
+                    w.close();
+                } else {
+                    closeQuietly(writerConnection);
+                }
                 release();
                 throw e instanceof SQLException sql ? SqliteErrors.translate(config.path(), "start", sql) : (RuntimeException) e;
             }
