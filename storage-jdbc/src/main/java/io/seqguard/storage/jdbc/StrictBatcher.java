@@ -233,7 +233,10 @@ final class StrictBatcher {
             } catch (RuntimeException | Error e) {
                 // A claimed request's caller waits for an answer, even when interrupted: never leave one unanswered.
                 failAll(batch, new StorageException(StorageException.Kind.INTERNAL, "the JDBC batch writer failed: " + e, e));
-                throw e;
+                // Then go on: a writer that died would leave its share of the queue to expire, and
+                // with the last one gone every check-in would fail until a restart.
+                LOG.error("The JDBC batch writer {} failed on a batch of {}; that batch is answered as failed, the writer goes on",
+                        Thread.currentThread().getName(), batch.size(), e);
             } catch (InterruptedException e) {
                 failAll(batch, stoppingFailure());
                 break;
