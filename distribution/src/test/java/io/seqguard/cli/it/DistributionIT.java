@@ -200,6 +200,31 @@ class DistributionIT {
     }
 
     @Test
+    void theLauncherFixesTheHeapAt256MiBAndJavaOptsWin() throws Exception {
+        installation.start();
+        List<String> arguments = installation.server().info().arguments().map(List::of).orElseThrow();
+        assertThat(arguments).contains("-Xms256m", "-Xmx256m");
+        assertThat(maxHeap()).isEqualTo(256L << 20);
+        assertThat(installation.stop()).isEqualTo(EXIT_ON_SIGTERM);
+
+        installation.start("-Xmx300m");
+        arguments = installation.server().info().arguments().map(List::of).orElseThrow();
+        assertThat(arguments.indexOf("-Xmx300m")).as("JAVA_OPTS after the launcher's own: %s", arguments)
+                .isGreaterThan(arguments.indexOf("-Xmx256m"));
+        assertThat(maxHeap()).isEqualTo(300L << 20);
+    }
+
+    /** The JVM's maximum heap as the server's /metrics reports it: G1's old generation may grow to all of it. */
+    private long maxHeap() throws Exception {
+        String metrics = installation.adminGet("/metrics").body();
+        return metrics.lines()
+                .filter(line -> line.startsWith("jvm_memory_max_bytes{") && line.contains("area=\"heap\"") && line.contains("Old Gen"))
+                .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no old generation in /metrics:\n" + metrics));
+    }
+
+    @Test
     void theLauncherExplainsAMissingJava() throws Exception {
         ProcessBuilder builder = new ProcessBuilder(installation.home().resolve("bin/seqguard").toString(), "version");
         builder.environment().put("JAVA_HOME", temp.resolve("no-such-jdk").toString());

@@ -132,6 +132,11 @@ final class Installation implements AutoCloseable {
         return agentPort;
     }
 
+    /** GET on the admin listener (no token: /metrics is open by default). */
+    HttpResponse<String> adminGet(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** Runs {@code bin/seqguard args...} to the end and returns what it did. */
     Result cliWith(String javaOpts, String... args) throws IOException, InterruptedException {
         Process process = launch(javaOpts, args);
