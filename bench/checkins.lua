@@ -29,12 +29,12 @@ function init(args)
   per_thread = math.floor(total / nthreads)
   -- START_AT: index in the slice where this run begins (the measured run goes on where the warm-up stopped).
   next_agent = tonumber(os.getenv("START_AT") or "0") % per_thread
-  seq = {}
-  guids = {}
-  for i = 0, per_thread - 1 do
-    guids[i] = string.format("{%08X-0000-4000-8000-%012X}", id + 1, i)
-    seq[i] = base
-  end
+  -- Completed passes over the slice: agent i's number in pass p is base + p + 1, rising for every
+  -- agent. Nothing is kept per agent, so wrk's own cost per request (building the GUID, Lua's
+  -- garbage collector walking what is live) does not grow with the fleet: with a table of 500,000
+  -- GUIDs per thread wrk spent 15.5-18.5 us per request instead of 11 (docs/PERFORMANCE.md).
+  pass = 0
+  thread_tag = string.format("{%08X-0000-4000-8000-", id + 1)
   wrk.method = "POST"
   wrk.body = ""
   local stop_after = tonumber(os.getenv("STOP_AFTER") or "0")
@@ -57,16 +57,19 @@ end
 
 function request()
   local i = next_agent
-  next_agent = (next_agent + 1) % per_thread
   local n
   if mode == "errors" then
     n = base
   else
-    n = seq[i] + 1
-    seq[i] = n
+    n = base + pass + 1
+  end
+  next_agent = i + 1
+  if next_agent == per_thread then
+    next_agent = 0
+    pass = pass + 1
   end
   return wrk.format("POST", "/agent/v1/requests", {
-    ["Agent-Guid"] = guids[i],
+    ["Agent-Guid"] = thread_tag .. string.format("%012X}", i),
     ["Agent-Sequence"] = tostring(n),
     ["Agent-Node-Name"] = "bench-" .. i,
     ["Content-Length"] = "0",
