@@ -62,10 +62,11 @@ wait_http() { # url; polls every 20 ms for up to 60 s
 metric() { # admin_port name-regex -> sum of matching samples
   curl -fsS "http://127.0.0.1:$1/metrics" | awk -v re="^$2" '$0 ~ re { s += $NF } END { printf "%d\n", s }'
 }
-cpu_ticks() { # pid (bin/seqguard execs java; else its java child) -> user + system clock ticks so far
-  local p
-  p=$(pgrep -P "$1" java || echo "$1")
-  awk '{ print $14 + $15 }' "/proc/$p/stat"
+java_pid() { # pid -> the JVM's pid: bin/seqguard execs java, so usually the pid itself; else its java child
+  pgrep -P "$1" java || echo "$1"
+}
+cpu_ticks() { # pid -> user + system clock ticks of its JVM so far
+  awk '{ print $14 + $15 }' "/proc/$(java_pid "$1")/stat"
 }
 writer_meters() { # -> "groups requests commit-seconds" of the SQLite writer so far (seqguard_sqlite_group_*)
   curl -fsS "http://127.0.0.1:$admin_port/metrics" | awk '
@@ -162,7 +163,7 @@ stop_seqguard() {
 }
 heap_after_gc() { # pid -> "used KiB" of the heap after a full GC
   local jpid
-  jpid=$(pgrep -P "$1" java || echo "$1")   # bin/seqguard execs java; fall back to its child
+  jpid=$(java_pid "$1")
   jcmd "$jpid" GC.run >/dev/null
   jcmd "$jpid" GC.heap_info | awk '/used/ { for (i = 1; i <= NF; i++) if ($i == "used") { print $(i+1); exit } }'
 }

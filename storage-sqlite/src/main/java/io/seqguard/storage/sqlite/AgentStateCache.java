@@ -45,10 +45,6 @@ final class AgentStateCache {
         map.remove(guid);
     }
 
-    boolean contains(AgentGuid guid) {
-        return map.containsKey(guid);
-    }
-
     /**
      * Publishes a committed group's changes: each agent's new state, or its removal where
      * {@code state} gives null (a reset). Should it fail half-way (an {@link Error} such as

@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
  * What the group-commit writer does, per group: how many requests it held and how long writing and
  * committing it took ({@code COMMIT} with its sync included). Recorded once per group, never per
  * request. Exported as {@code seqguard_sqlite_group_size} and
- * {@code seqguard_sqlite_group_commit_seconds{outcome="committed"|"failed"}}; see docs/OPERATIONS.md
- * for how to read them.
+ * {@code seqguard_sqlite_group_commit_seconds{outcome="committed"|"failed"}}; see docs/SQLITE.md
+ * ("Watching the writer") for how to read them.
  */
 final class WriterMetrics {
     private final DistributionSummary groupSize;
