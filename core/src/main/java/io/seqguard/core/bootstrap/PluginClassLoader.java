@@ -10,8 +10,9 @@ import java.util.List;
 /**
  * The class loader of one {@code plugins/<name>/} folder: child-first, so a plugin brings its own
  * versions of its libraries, except for the packages the server shares with every plugin (the
- * SPI, Guice, {@code jakarta.inject}, Typesafe Config, SLF4J and the JDK), which always come from
- * the server so that types match across the boundary.
+ * SPI, Guice, {@code jakarta.inject}, Typesafe Config, SLF4J, Micrometer and the JDK), which always
+ * come from the server so that types match across the boundary: a plugin that injects the
+ * server's {@code MeterRegistry} registers its meters where {@code /metrics} reads them.
  */
 public final class PluginClassLoader extends URLClassLoader {
     /** Package prefixes always loaded from the server. */
@@ -20,7 +21,8 @@ public final class PluginClassLoader extends URLClassLoader {
             "io.seqguard.spi.",
             "com.google.inject.", "com.google.common.", "jakarta.inject.", "org.aopalliance.",
             "com.typesafe.config.",
-            "org.slf4j.");
+            "org.slf4j.",
+            "io.micrometer.");
 
     static {
         ClassLoader.registerAsParallelCapable();

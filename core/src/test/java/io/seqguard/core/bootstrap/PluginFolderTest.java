@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.inject.Guice;
 import com.typesafe.config.Config;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.seqguard.spi.Plugin;
 import io.seqguard.spi.config.ConfigException;
 import jakarta.inject.Inject;
@@ -37,9 +38,12 @@ class PluginFolderTest {
             import com.google.inject.multibindings.Multibinder;
             import io.seqguard.spi.Managed;
             import io.seqguard.spi.Phase;
-            import io.seqguard.spi.Plugin;
+            import io.micrometer.core.instrument.MeterRegistry;
+import io.seqguard.spi.Plugin;
             import io.seqguard.spi.PluginKind;
+            import io.micrometer.core.instrument.MeterRegistry;
             import io.seqguard.spi.config.ConfigReader;
+            import jakarta.inject.Inject;
             import java.nio.file.Files;
             import java.nio.file.Path;
 
@@ -52,6 +56,7 @@ class PluginFolderTest {
                     Path marker = config.home().resolve("demo-started");
                     return new AbstractModule() {
                         protected void configure() {
+                            Multibinder.newSetBinder(binder(), Managed.class).addBinding().to(Meters.class);
                             Multibinder.newSetBinder(binder(), Managed.class).addBinding().toInstance(new Managed() {
                                 public Phase phase() { return Phase.SERVICE; }
                                 public void start() throws Exception {
@@ -61,6 +66,15 @@ class PluginFolderTest {
                             });
                         }
                     };
+                }
+
+                /** Counts its own starts on the server's registry, which it gets injected. */
+                public static final class Meters implements Managed {
+                    private final MeterRegistry registry;
+                    @Inject public Meters(MeterRegistry registry) { this.registry = registry; }
+                    public Phase phase() { return Phase.SERVICE; }
+                    public void start() { registry.counter("demo_starts", "loader", Meters.class.getClassLoader().getName()).increment(); }
+                    public void stop() { }
                 }
             }
             """;
@@ -75,7 +89,7 @@ class PluginFolderTest {
         Files.createDirectories(src.getParent());
         Files.createDirectories(classes);
         Files.writeString(src, SOURCE);
-        String classPath = Stream.of(Plugin.class, Guice.class, Inject.class, Config.class, Logger.class)
+        String classPath = Stream.of(Plugin.class, Guice.class, Inject.class, Config.class, Logger.class, MeterRegistry.class)
                 .map(PluginFolderTest::location).collect(Collectors.joining(java.io.File.pathSeparator));
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         int rc = javac.run(null, null, null, "-classpath", classPath, "-d", classes.toString(), src.toString());
@@ -91,6 +105,9 @@ class PluginFolderTest {
             add(out, "META-INF/services/io.seqguard.spi.Plugin", "demo.DemoPlugin\n".getBytes(StandardCharsets.UTF_8));
             add(out, "reference.conf", "seqguard.demo.greeting = hello\n".getBytes(StandardCharsets.UTF_8));
         }
+        // Plugins often ship every dependency, Micrometer included: the server's copy must still win.
+        Path micrometer = Path.of(location(MeterRegistry.class));
+        Files.copy(micrometer, jar.resolveSibling(micrometer.getFileName()));
     }
 
     private static void add(JarOutputStream out, String name, byte[] bytes) throws IOException {
@@ -121,6 +138,17 @@ class PluginFolderTest {
                     .isEqualTo("hello");
         }
         assertThat(home.resolve("demo-started")).doesNotExist();
+    }
+
+    @Test
+    void aPluginRegistersItsMetersOnTheServersRegistry() {
+        try (SeqguardServer server = builder().config("seqguard.services", List.of("demo")).start()) {
+            MeterRegistry registry = server.instance(MeterRegistry.class);
+            assertThat(registry.find("demo_starts").tag("loader", "plugin-demo").counter())
+                    .as("the plugin's counter, registered from its own class loader on the server's registry")
+                    .isNotNull()
+                    .satisfies(counter -> assertThat(counter.count()).isEqualTo(1.0));
+        }
     }
 
     @Test
