@@ -40,9 +40,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
- * Check-ins per second on PostgreSQL: through {@link JdbcSequenceStore} (one conditional upsert per
- * check-in, acknowledged after its commit) versus the raw ceiling, a JDBC batch of the same
- * conditional upsert committed once per {@value #BATCH} rows, from the same number of client
+ * Check-ins per second on PostgreSQL or MariaDB: through {@link JdbcSequenceStore} (one conditional
+ * upsert per check-in, acknowledged after its commit) versus the raw ceiling, a JDBC batch of the
+ * same conditional upsert committed once per {@value #BATCH} rows, from the same number of client
  * threads ({@code -t}) and the same pool size. Each thread advances its own agents, so every
  * check-in is an accepted advance (the common case in production).
  *
@@ -55,8 +55,10 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * {@value #BATCH} times the threads for that.
  *
  * <p>A fresh database {@code seqguard_bench_<random>} is created per trial and dropped after.
- * {@code -Dseqguard.bench.pg=jdbc:postgresql://host:5432/} and {@code -Dseqguard.bench.user=}
- * point it elsewhere. Run: {@code java -jar benchmarks/target/benchmarks.jar JdbcStoreBenchmark -t 8}.
+ * {@code -p server=jdbc:mariadb://127.0.0.1:3306/} runs it on MariaDB (user {@code root}; the
+ * default is PostgreSQL as user {@code postgres}); {@code -Dseqguard.bench.pg=jdbc:postgresql://host:5432/}
+ * and {@code -Dseqguard.bench.user=} point it elsewhere. Run:
+ * {@code java -jar benchmarks/target/benchmarks.jar JdbcStoreBenchmark -t 8}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -75,6 +77,21 @@ public class JdbcStoreBenchmark {
                 last_mac = EXCLUDED.last_mac, last_ip = EXCLUDED.last_ip
             WHERE a.last < EXCLUDED.last""";
 
+    /** The same conditional upsert in MariaDB's words (as the store's, without reporting the old value). */
+    private static final String RAW_UPSERT_MARIADB = """
+            INSERT INTO raw_agents
+                (guid, last, prev_last, ring, ver, first_seen, last_seen, last_node_name, last_mac, last_ip)
+            VALUES (?, ?, -1, NULL, 0, ?, ?, ?, ?, ?)
+            ON DUPLICATE KEY UPDATE
+                ring = IF(last < VALUES(last), NULL, ring),
+                ver = IF(last < VALUES(last), ver + 1, ver),
+                last_seen = IF(last < VALUES(last), VALUES(last_seen), last_seen),
+                last_node_name = IF(last < VALUES(last), VALUES(last_node_name), last_node_name),
+                last_mac = IF(last < VALUES(last), VALUES(last_mac), last_mac),
+                last_ip = IF(last < VALUES(last), VALUES(last_ip), last_ip),
+                prev_last = IF(last < VALUES(last), last, prev_last),
+                last = IF(last < VALUES(last), VALUES(last), last)""";
+
     @Param({"jdbc:postgresql://127.0.0.1:5432/"})
     public String server;
 
@@ -85,7 +102,8 @@ public class JdbcStoreBenchmark {
     /**
      * The raw baseline's pgjdbc {@code reWriteBatchedInserts}: false sends the batch as 50
      * pipelined statements, true rewrites it into multi-row {@code INSERT}s (the stronger
-     * baseline). Only configures the raw side.
+     * baseline). On MariaDB the driver's {@code useBulkStmts} (one bulk command for the batch).
+     * Only configures the raw side.
      */
     @Param({"false"})
     public boolean rewriteBatch;
@@ -97,13 +115,17 @@ public class JdbcStoreBenchmark {
     private String database;
     private JdbcSequenceStore store;
     private HikariDataSource raw;
+    private boolean mariadb;
+    private String base;
+    private String user;
 
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) throws SQLException {
-        String base = System.getProperty("seqguard.bench.pg", server);
-        String user = System.getProperty("seqguard.bench.user", "postgres");
+        base = System.getProperty("seqguard.bench.pg", server);
+        mariadb = base.startsWith("jdbc:mariadb:") || base.startsWith("jdbc:mysql:");
+        user = System.getProperty("seqguard.bench.user", mariadb ? "root" : "postgres");
         database = "seqguard_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        admin(base, user, "CREATE DATABASE " + database);
+        admin("CREATE DATABASE " + database);
         int pool = poolSize;
         store = new JdbcSequenceStore(new JdbcConfig(base + database, user, "", pool, Duration.ofSeconds(5), Duration.ofSeconds(30),
                 Duration.ofMinutes(30), true, batchSize, Map.of()));
@@ -113,10 +135,10 @@ public class JdbcStoreBenchmark {
         h.setUsername(user);
         h.setMaximumPoolSize(pool);
         h.setAutoCommit(false);
-        h.addDataSourceProperty("reWriteBatchedInserts", Boolean.toString(rewriteBatch));
+        h.addDataSourceProperty(mariadb ? "useBulkStmts" : "reWriteBatchedInserts", Boolean.toString(rewriteBatch));
         raw = new HikariDataSource(h);
         try (Connection c = raw.getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE raw_agents (LIKE seqguard_agents INCLUDING ALL)");
+            s.execute(mariadb ? "CREATE TABLE raw_agents LIKE seqguard_agents" : "CREATE TABLE raw_agents (LIKE seqguard_agents INCLUDING ALL)");
             c.commit();
         }
     }
@@ -125,14 +147,14 @@ public class JdbcStoreBenchmark {
     public void tearDown() throws SQLException {
         store.stop();
         raw.close();
-        admin(System.getProperty("seqguard.bench.pg", server), System.getProperty("seqguard.bench.user", "postgres"),
-                "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        admin("DROP DATABASE IF EXISTS " + database + (mariadb ? "" : " WITH (FORCE)"));
     }
 
-    private static void admin(String base, String user, String sql) throws SQLException {
+    /** Runs {@code sql} outside the benchmark's database (PostgreSQL's maintenance database, or none on MariaDB). */
+    private void admin(String sql) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", user);
-        try (Connection c = DriverManager.getConnection(base + "postgres", p); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(mariadb ? base : base + "postgres", p); Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }
@@ -190,7 +212,7 @@ public class JdbcStoreBenchmark {
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public int[] rawBatchedUpsert(Agents agents) throws SQLException {
-        try (Connection c = raw.getConnection(); PreparedStatement ps = c.prepareStatement(RAW_UPSERT)) {
+        try (Connection c = raw.getConnection(); PreparedStatement ps = c.prepareStatement(mariadb ? RAW_UPSERT_MARIADB : RAW_UPSERT)) {
             LocalDateTime now = LocalDateTime.ofInstant(Instant.now().truncatedTo(ChronoUnit.MILLIS), ZoneOffset.UTC);
             for (int i = 0; i < BATCH; i++) {
                 AgentIdentity agent = agents.nextAgent();

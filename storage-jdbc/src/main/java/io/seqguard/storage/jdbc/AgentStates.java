@@ -63,7 +63,7 @@ final class AgentStates {
     AgentStates(Jdbi jdbi, Dialect dialect, int batchSize, int writers, Duration claimTimeout) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.dialect = requireNonNull(dialect, "dialect");
-        this.batcher = batchSize > 1 && dialect.batchesStrictUpserts()
+        this.batcher = batchSize > 1 && jdbi.withHandle(dialect::batchesStrictUpserts)
                 ? new StrictBatcher(jdbi, dialect, batchSize, writers, claimTimeout, this::strictSingle)
                 : null;
     }

@@ -63,13 +63,14 @@ abstract sealed class Dialect permits PostgresDialect, MariaDbDialect {
      */
     abstract CheckResult strictUpsert(Handle h, AgentRow row);
 
-    /** Whether {@link #strictUpsertBatch} is available. */
-    boolean batchesStrictUpserts() {
+    /** Whether {@link #strictUpsertBatch} can be used on this server; asked once, when the store starts. */
+    boolean batchesStrictUpserts(Handle h) {
         return false;
     }
 
     /**
-     * The strict upsert for several distinct GUIDs in one statement and one commit.
+     * The strict upsert for several distinct GUIDs in one transaction and one commit, each row with
+     * the same outcome as {@link #strictUpsert} would have given it.
      *
      * @param rows distinct GUIDs
      * @return for each GUID that was registered or advanced, its previous {@code last} (-1 when it

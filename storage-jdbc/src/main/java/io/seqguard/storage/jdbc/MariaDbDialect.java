@@ -4,18 +4,31 @@ import io.seqguard.spi.CheckResult;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * MariaDB 10.5+ and MySQL 8 through the MariaDB driver. Stateless and thread safe.
  *
  * <p>The driver runs with {@code useAffectedRows=true}, so an upsert reports 1 for an insert, 2
  * for an update that changed the row and 0 for one that changed nothing; the strict upsert relies
- * on that.
+ * on that. A batch of strict check-ins locks and reads its existing rows in one statement, decides
+ * each on the locked value and updates the advanced ones in one JDBC batch, all in one transaction
+ * at READ COMMITTED ({@link #strictUpsertBatch}).
  */
 final class MariaDbDialect extends Dialect {
+    private static final Logger LOG = LoggerFactory.getLogger(MariaDbDialect.class);
+
     /*
      * The conditional upsert. ON DUPLICATE KEY UPDATE assigns left to right and later assignments
      * see earlier ones, so every column is decided on the old "last" and "last" itself comes last.
@@ -37,6 +50,23 @@ final class MariaDbDialect extends Dialect {
                 last_ip = IF(last < VALUES(last), VALUES(last_ip), last_ip),
                 prev_last = IF(last < VALUES(last), last, prev_last),
                 last = IF(LAST_INSERT_ID(last) < VALUES(last), VALUES(last), last)""";
+
+    /*
+     * The batch: lock and read the rows that exist, in GUID order (every node and writer locks in
+     * the same order, so batches wait for each other instead of deadlocking), decide each row on
+     * the locked value, and update the advanced ones. READ COMMITTED, so that the lookup of a GUID
+     * that does not exist yet takes no gap lock: concurrent batches registering neighbouring GUIDs
+     * would otherwise deadlock on each other's gaps. New GUIDs then take the single upsert, which
+     * is exact even when another node registers the same GUID at the same moment.
+     */
+    private static final String LOCK_AGENTS = "SELECT guid, last FROM seqguard_agents WHERE guid IN (<guids>) ORDER BY guid FOR UPDATE";
+
+    /** SET assigns left to right, so prev_last takes the old last. Only for a locked row whose last is lower. */
+    private static final String ADVANCE = """
+            UPDATE seqguard_agents SET
+                prev_last = last, last = :last, ring = NULL, ver = ver + 1,
+                last_seen = :now, last_node_name = :node, last_mac = :mac, last_ip = :ip
+            WHERE guid = :guid""";
 
     private static final String INSERT_AGENT = """
             INSERT INTO seqguard_agents
@@ -81,6 +111,75 @@ final class MariaDbDialect extends Dialect {
                 }
             }
             return rows == 2 ? CheckResult.accepted(previous) : CheckResult.stale(previous);
+        });
+    }
+
+    /**
+     * True unless the server writes a binary log in {@code STATEMENT} format, which refuses InnoDB
+     * writes at READ COMMITTED (the level a batch runs at): there strict check-ins stay unbatched.
+     */
+    @Override
+    boolean batchesStrictUpserts(Handle h) {
+        Map.Entry<String, String> binlog = h.createQuery("SELECT @@log_bin, @@binlog_format")
+                .map((rs, ctx) -> Map.entry(String.valueOf(rs.getString(1)), String.valueOf(rs.getString(2))))
+                .one();
+        if (statementBinlog(binlog.getKey(), binlog.getValue())) {
+            LOG.warn("The server writes its binary log in STATEMENT format, which refuses writes at READ COMMITTED; "
+                    + "strict check-ins are sent one by one (set binlog_format = MIXED or ROW to batch them)");
+            return false;
+        }
+        return true;
+    }
+
+    /** Whether {@code @@log_bin} and {@code @@binlog_format} describe a statement-based binary log. */
+    static boolean statementBinlog(String logBin, String format) {
+        boolean on = "1".equals(logBin) || "ON".equalsIgnoreCase(logBin);
+        return on && "STATEMENT".equalsIgnoreCase(format);
+    }
+
+    @Override
+    Map<String, Long> strictUpsertBatch(Handle h, List<AgentRow> rows) {
+        List<AgentRow> sorted = new ArrayList<>(rows);
+        sorted.sort(Comparator.comparing(AgentRow::guid));
+        return h.inTransaction(TransactionIsolationLevel.READ_COMMITTED, tx -> {
+            Map<String, Long> stored = new HashMap<>();
+            tx.createQuery(LOCK_AGENTS)
+                    .bindList("guids", sorted.stream().map(AgentRow::guid).toList())
+                    .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
+                    .forEach(e -> stored.put(e.getKey(), e.getValue()));
+
+            Map<String, Long> written = new HashMap<>();
+            List<AgentRow> absent = new ArrayList<>();
+            PreparedBatch advance = tx.prepareBatch(ADVANCE);
+            for (AgentRow row : sorted) {
+                Long last = stored.get(row.guid());
+                if (last == null) {
+                    absent.add(row);
+                } else if (last < row.last()) {
+                    advance.bind("guid", row.guid()).bind("last", row.last()).bind("now", UtcTime.argument(row.now()))
+                            .bind("node", row.nodeName()).bind("mac", row.mac()).bind("ip", row.ip()).add();
+                    written.put(row.guid(), last);
+                }
+                // else stale: left out of the map, as the contract says
+            }
+            if (advance.size() > 0) {
+                int[] counts = advance.execute();
+                for (int count : counts) {
+                    if (count != 1) {
+                        // The rows are locked by this transaction; anything else is a bug, and rolls back.
+                        throw new IllegalStateException("a locked agent row was not updated (" + count + " rows)");
+                    }
+                }
+            }
+            for (AgentRow row : absent) {
+                CheckResult result = strictUpsert(tx, row);
+                switch (result.verdict()) {
+                    case REGISTERED -> written.put(row.guid(), -1L);
+                    case ACCEPTED -> written.put(row.guid(), result.last());
+                    case STALE -> { }
+                }
+            }
+            return written;
         });
     }
 

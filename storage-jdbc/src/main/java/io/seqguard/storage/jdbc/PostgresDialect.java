@@ -83,7 +83,7 @@ final class PostgresDialect extends Dialect {
     }
 
     @Override
-    boolean batchesStrictUpserts() {
+    boolean batchesStrictUpserts(Handle h) {
         return true;
     }
 

@@ -25,15 +25,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Group commit for strict-mode check-ins: concurrent requests are gathered by a few writer threads
- * and sent as one multi-row conditional upsert with one commit, so a busy node pays one round trip
- * and one WAL flush per batch instead of per request. An idle node sees no added wait: a writer
+ * and sent with one commit ({@link Dialect#strictUpsertBatch}: one multi-row conditional upsert on
+ * PostgreSQL, one locking read and one update batch on MariaDB), so a busy node pays one commit and
+ * one log flush per batch instead of per request. An idle node sees no added wait: a writer
  * takes whatever is queued the moment it is free, often a batch of one.
  *
- * <p>Correctness is the single upsert's: each row of the statement is inserted or conditionally
+ * <p>Correctness is the single upsert's: each row of the batch is inserted or conditionally
  * updated under its row lock, so exactly one of concurrent identical (GUID, number) requests wins,
  * within a node and across nodes. A batch never holds the same GUID twice (PostgreSQL refuses to
- * update one row twice in a statement); a second request for a GUID waits for the next batch, which
- * also keeps a GUID's requests in arrival order. A request is acknowledged only after the batch
+ * update one row twice in a statement, and each row's answer is decided once); a second request
+ * for a GUID waits for the next batch, which also keeps a GUID's requests in arrival order. A request is acknowledged only after the batch
  * committed. A failed batch fails all its requests with the translated (usually transient) error;
  * a deadlock or serialization failure is retried first, as the whole batch rolled back.
  *

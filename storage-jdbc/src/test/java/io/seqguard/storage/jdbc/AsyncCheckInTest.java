@@ -38,7 +38,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * thrown while storage failures arrive through the stage, and the batch writer that completes a
  * stage has returned its connection and survives whatever its dependents do. The writer tests hold
  * the agents table locked while they attach dependents, so the stages cannot complete before and
- * the dependents run on the writer; PostgreSQL only, the one dialect that batches.
+ * the dependents run on the writer; PostgreSQL only (they watch {@code pg_stat_activity} and use
+ * {@code LOCK TABLE}); {@link MariaDbBatchTest} covers MariaDB's batches.
  */
 class AsyncCheckInTest {
     private static final Instant NOW = Instant.parse("2024-06-01T12:00:00Z");

@@ -1,0 +1,190 @@
+package io.seqguard.storage.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.seqguard.spi.AgentGuid;
+import io.seqguard.spi.AgentIdentity;
+import io.seqguard.spi.CheckResult;
+import io.seqguard.spi.SequencePolicy;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Strict check-ins on MariaDB go out in batches (the storage kit runs the rest): one batch that
+ * mixes registrations, advances and stale numbers gives each its own exact answer, on a batch
+ * writer, and a statement-based binary log turns batching off.
+ */
+class MariaDbBatchTest {
+    private static final Instant NOW = Instant.parse("2024-06-01T12:00:00Z");
+    /** Only a guard against a hang; no step waits this long when it works. */
+    private static final long GUARD_SECONDS = 30;
+
+    private static TestDatabase db;
+
+    @BeforeAll
+    static void createDatabase() {
+        db = TestDatabase.create(TestDatabase.Server.MARIADB);
+    }
+
+    @AfterAll
+    static void dropDatabase() throws Exception {
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    private static AgentIdentity newAgent() {
+        return AgentIdentity.of(AgentGuid.of(UUID.randomUUID()));
+    }
+
+    @Test
+    void oneBatchGivesRegistrationsAdvancesAndStaleNumbersTheirOwnAnswers() throws Exception {
+        // pool-size 2: a single batch writer. It is held on a locked row while the mix is queued,
+        // so the mix goes out as the next batch, together.
+        JdbcSequenceStore store = new JdbcSequenceStore(db.config(db.url(), 2, Duration.ofSeconds(5)));
+        store.start();
+        try {
+            AgentIdentity blocker = newAgent();
+            List<AgentIdentity> known = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                known.add(newAgent());
+                assertThat(store.checkAndAdvance(known.get(i), 10, SequencePolicy.STRICT, NOW)).isEqualTo(CheckResult.registered());
+            }
+            assertThat(store.checkAndAdvance(blocker, 1, SequencePolicy.STRICT, NOW)).isEqualTo(CheckResult.registered());
+            long[] advancedBefore = prevLastAndVersion(known.get(0));
+            long[] staleBefore = prevLastAndVersion(known.get(1));
+
+            List<CompletableFuture<String>> threads = new ArrayList<>();
+            CompletableFuture<CheckResult> blocked;
+            List<CompletableFuture<CheckResult>> advances = new ArrayList<>();
+            List<CompletableFuture<CheckResult>> stale = new ArrayList<>();
+            List<CompletableFuture<CheckResult>> registrations = new ArrayList<>();
+            List<AgentIdentity> fresh = new ArrayList<>();
+            try (Connection lock = lockRow(blocker)) {
+                blocked = store.checkAndAdvanceAsync(blocker, 2, SequencePolicy.STRICT, NOW).toCompletableFuture();
+                awaitLockWaiters(1);
+                for (int i = 0; i < 10; i++) {
+                    // Even agents advance from 10 to 11; odd ones repeat 10 (stale), or go back to 9.
+                    long number = i % 2 == 0 ? 11 : 10 - (i % 4 == 1 ? 0 : 1);
+                    CompletableFuture<CheckResult> stage = store.checkAndAdvanceAsync(known.get(i), number, SequencePolicy.STRICT, NOW)
+                            .toCompletableFuture();
+                    (i % 2 == 0 ? advances : stale).add(stage);
+                    AgentIdentity agent = newAgent();
+                    fresh.add(agent);
+                    registrations.add(store.checkAndAdvanceAsync(agent, 5, SequencePolicy.STRICT, NOW).toCompletableFuture());
+                }
+                for (CompletableFuture<CheckResult> stage : concat(advances, stale, registrations)) {
+                    threads.add(stage.thenApply(result -> Thread.currentThread().getName()));
+                }
+                assertThat(blocked).as("held by the row lock").isNotDone();
+                lock.rollback();
+            }
+
+            // Wait on the dependents first: a thread blocked on a stage itself may run them when it wakes.
+            CompletableFuture.allOf(threads.toArray(CompletableFuture[]::new)).get(GUARD_SECONDS, TimeUnit.SECONDS);
+            assertThat(threads).extracting(CompletableFuture::join).allMatch(name -> name.startsWith("seqguard-jdbc-batch-"), "a batch writer");
+            assertThat(blocked.get(GUARD_SECONDS, TimeUnit.SECONDS)).isEqualTo(CheckResult.accepted(1));
+            for (CompletableFuture<CheckResult> stage : advances) {
+                assertThat(stage.get(GUARD_SECONDS, TimeUnit.SECONDS)).isEqualTo(CheckResult.accepted(10));
+            }
+            for (CompletableFuture<CheckResult> stage : stale) {
+                assertThat(stage.get(GUARD_SECONDS, TimeUnit.SECONDS)).isEqualTo(CheckResult.stale(10));
+            }
+            for (CompletableFuture<CheckResult> stage : registrations) {
+                assertThat(stage.get(GUARD_SECONDS, TimeUnit.SECONDS)).isEqualTo(CheckResult.registered());
+            }
+
+            for (int i = 0; i < 10; i++) {
+                assertThat(store.agentInfo(known.get(i).guid(), NOW).orElseThrow().last()).as("known agent %d", i).isEqualTo(i % 2 == 0 ? 11 : 10);
+                assertThat(store.agentInfo(fresh.get(i).guid(), NOW).orElseThrow().last()).as("new agent %d", i).isEqualTo(5);
+            }
+            // An advanced row keeps the previous number and gets the next version, as the single
+            // upsert does; a stale one is left as it was.
+            assertThat(prevLastAndVersion(known.get(0))).as("prev_last and version of an advanced row")
+                    .containsExactly(10, advancedBefore[1] + 1);
+            assertThat(prevLastAndVersion(known.get(1))).as("prev_last and version of a stale row").containsExactly(staleBefore);
+        } finally {
+            store.stop();
+        }
+    }
+
+    @Test
+    void aStatementBasedBinaryLogTurnsBatchingOff() {
+        assertThat(MariaDbDialect.statementBinlog("1", "STATEMENT")).isTrue();
+        assertThat(MariaDbDialect.statementBinlog("ON", "statement")).isTrue();
+        assertThat(MariaDbDialect.statementBinlog("0", "STATEMENT")).as("no binary log").isFalse();
+        assertThat(MariaDbDialect.statementBinlog("1", "MIXED")).isFalse();
+        assertThat(MariaDbDialect.statementBinlog("1", "ROW")).isFalse();
+    }
+
+    @SafeVarargs
+    private static List<CompletableFuture<CheckResult>> concat(List<CompletableFuture<CheckResult>>... lists) {
+        List<CompletableFuture<CheckResult>> all = new ArrayList<>();
+        for (List<CompletableFuture<CheckResult>> list : lists) {
+            all.addAll(list);
+        }
+        return all;
+    }
+
+    private static long[] prevLastAndVersion(AgentIdentity agent) throws SQLException {
+        try (Connection c = connect(); PreparedStatement s = c.prepareStatement("SELECT prev_last, ver FROM seqguard_agents WHERE guid = ?")) {
+            s.setString(1, agent.guid().toString());
+            try (ResultSet rs = s.executeQuery()) {
+                assertThat(rs.next()).as("row of %s", agent.guid()).isTrue();
+                return new long[] {rs.getLong(1), rs.getLong(2)};
+            }
+        }
+    }
+
+    private static Connection connect() throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", db.user());
+        return DriverManager.getConnection(db.url(), p);
+    }
+
+    /** A session holding the agent's row locked until it rolls back. */
+    private static Connection lockRow(AgentIdentity agent) throws SQLException {
+        Connection c = connect();
+        c.setAutoCommit(false);
+        try (PreparedStatement s = c.prepareStatement("SELECT guid FROM seqguard_agents WHERE guid = ? FOR UPDATE")) {
+            s.setString(1, agent.guid().toString());
+            s.executeQuery().close();
+        }
+        return c;
+    }
+
+    /** Waits until at least {@code count} transactions of the server wait for a lock. */
+    private static void awaitLockWaiters(int count) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GUARD_SECONDS);
+        try (Connection monitor = connect()) {
+            while (true) {
+                try (Statement s = monitor.createStatement();
+                        ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'")) {
+                    rs.next();
+                    if (rs.getInt(1) >= count) {
+                        return;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("gave up waiting for " + count + " transactions waiting for a lock");
+                }
+                Thread.sleep(1);
+            }
+        }
+    }
+}
