@@ -27,8 +27,8 @@ import org.jdbi.v3.core.Jdbi;
  * agent view. Thread safe (it holds no mutable state); methods let JDBI exceptions through and
  * {@link JdbcSequenceStore} translates them.
  *
- * <p>Strict mode is one conditional upsert (see the dialects); on PostgreSQL, concurrent strict
- * check-ins are merged into multi-row upserts by a {@link StrictBatcher} (group commit). Window mode needs the ring, which
+ * <p>Strict mode is one conditional upsert (see the dialects); concurrent strict check-ins are
+ * merged into batches with one commit by a {@link StrictBatcher} (group commit). Window mode needs the ring, which
  * only {@link SequenceCheck} may interpret, so it reads the row, computes the next state in Java and
  * writes it back with a compare-and-set on {@code ver}: a lost race re-reads and tries again. This
  * is correct under READ COMMITTED and REPEATABLE READ alike because the CAS condition is checked

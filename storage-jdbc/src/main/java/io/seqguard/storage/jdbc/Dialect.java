@@ -16,8 +16,8 @@ import org.jdbi.v3.core.Handle;
  * one-round-trip strict upsert, insert-if-absent, chunked deletes). Everything else is portable SQL
  * in {@link JdbcSequenceStore}.
  *
- * <p>Stateless and thread safe. Methods run on the caller's handle and let JDBI exceptions through;
- * the store translates them.
+ * <p>Thread safe, one instance per store. Methods run on the caller's handle and let JDBI
+ * exceptions through; the store translates them.
  */
 abstract sealed class Dialect permits PostgresDialect, MariaDbDialect {
     /** The URL prefixes a dialect exists for. */

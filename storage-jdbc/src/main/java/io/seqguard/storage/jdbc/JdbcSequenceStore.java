@@ -174,12 +174,13 @@ public final class JdbcSequenceStore implements SequenceStore, Managed {
     }
 
     /**
-     * Strict mode with batching ({@code batch-size} above 1, PostgreSQL): queues the check-in for
+     * Strict mode with batching ({@code batch-size} above 1): queues the check-in for
      * the batch writers and returns at once; the stage completes on a writer thread after the
      * batch committed, once that writer has returned its connection to the pool, so dependent
      * stages may call the store again. A check-in that no writer took within
      * {@link JdbcConfig#connectionTimeout()} fails transient and is never sent. Window mode, and
-     * strict mode without batching (MariaDB/MySQL, {@code batch-size = 1}), run the blocking call
+     * strict mode without batching ({@code batch-size = 1}, or MariaDB/MySQL with a statement-based
+     * binary log), run the blocking call
      * on the caller's thread and return a completed stage.
      *
      * <p>Argument errors are thrown; every storage failure, including a store that is not

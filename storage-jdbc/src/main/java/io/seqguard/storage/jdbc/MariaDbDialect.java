@@ -3,6 +3,8 @@ package io.seqguard.storage.jdbc;
 import io.seqguard.spi.CheckResult;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -11,13 +13,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * MariaDB 10.5+ and MySQL 8 through the MariaDB driver. Stateless and thread safe.
+ * MariaDB 10.5+ and MySQL 8 through the MariaDB driver. Thread safe; its only state is whether
+ * it has logged a batch refused by a statement-based binary log.
  *
  * <p>The driver runs with {@code useAffectedRows=true}, so an upsert reports 1 for an insert, 2
  * for an update that changed the row and 0 for one that changed nothing; the strict upsert relies
@@ -27,6 +31,10 @@ import org.slf4j.LoggerFactory;
  */
 final class MariaDbDialect extends Dialect {
     private static final Logger LOG = LoggerFactory.getLogger(MariaDbDialect.class);
+    /** ER_BINLOG_STMT_MODE_AND_ROW_ENGINE: statement-based binary log, InnoDB at READ COMMITTED. */
+    private static final int ER_BINLOG_STMT_MODE_AND_ROW_ENGINE = 1665;
+
+    private final AtomicBoolean binlogRefusalLogged = new AtomicBoolean();
 
     /*
      * The conditional upsert. ON DUPLICATE KEY UPDATE assigns left to right and later assignments
@@ -51,12 +59,15 @@ final class MariaDbDialect extends Dialect {
                 last = IF(LAST_INSERT_ID(last) < VALUES(last), VALUES(last), last)""";
 
     /*
-     * The batch: lock and read the rows that exist, in GUID order (every node and writer locks in
-     * the same order, so batches wait for each other instead of deadlocking), decide each row on
-     * the locked value, and update the advanced ones. READ COMMITTED, so that the lookup of a GUID
-     * that does not exist yet takes no gap lock: concurrent batches registering neighbouring GUIDs
-     * would otherwise deadlock on each other's gaps. New GUIDs then take the single upsert, which
-     * is exact even when another node registers the same GUID at the same moment.
+     * The batch: lock and read the rows that exist, in GUID order (the locking reads of different
+     * batches take their locks in the same order, so they wait for each other rather than
+     * deadlock), decide each row on the locked value, and update the advanced ones. READ
+     * COMMITTED, so that the lookup of a GUID that does not exist yet takes no gap lock:
+     * concurrent batches registering neighbouring GUIDs would otherwise deadlock on each other's
+     * gaps. New GUIDs then take the single upsert, which is exact even when another node registers
+     * the same GUID meanwhile. Registering after the read can still deadlock in a rare three-way
+     * race (a GUID registered by a third party while this batch holds a higher row another batch
+     * waits for); InnoDB then rolls one transaction back whole and the batcher retries it.
      */
     private static final String LOCK_AGENTS = "SELECT guid, last FROM seqguard_agents WHERE guid IN (<guids>) ORDER BY guid FOR UPDATE";
 
@@ -138,6 +149,37 @@ final class MariaDbDialect extends Dialect {
 
     @Override
     Map<String, Long> strictUpsertBatch(Handle h, List<AgentRow> rows) {
+        try {
+            return lockAndUpdate(h, rows);
+        } catch (RuntimeException e) {
+            if (!refusedByStatementBinlog(e)) {
+                throw e;
+            }
+            // binlog_format became STATEMENT after the start-up check (SET GLOBAL reaches new
+            // connections): the transaction rolled back; send the rows one by one instead.
+            if (binlogRefusalLogged.compareAndSet(false, true)) {
+                LOG.error("The server refused a batch at READ COMMITTED because its binary log is in STATEMENT format now; "
+                        + "strict check-ins are sent one by one until it is MIXED or ROW again");
+            }
+            Map<String, Long> written = new HashMap<>();
+            for (AgentRow row : rows) {
+                record(written, row, strictUpsert(h, row));
+            }
+            return written;
+        }
+    }
+
+    /** Error 1665: a write at READ COMMITTED refused because the binary log is statement-based. */
+    static boolean refusedByStatementBinlog(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getErrorCode() == ER_BINLOG_STMT_MODE_AND_ROW_ENGINE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Map<String, Long> lockAndUpdate(Handle h, List<AgentRow> rows) {
         if (rows.size() == 1) {
             // One row: the single upsert is one round trip, the transaction below about six.
             AgentRow row = rows.get(0);
@@ -171,10 +213,10 @@ final class MariaDbDialect extends Dialect {
                 // else stale: left out of the map, as the contract says
             }
             if (advance.size() > 0) {
-                int[] counts = advance.execute();
-                for (int count : counts) {
-                    if (count != 1) {
-                        // The rows are locked by this transaction; anything else is a bug, and rolls back.
+                for (int count : advance.execute()) {
+                    // The rows are locked by this transaction, so 0 is a bug (and rolls back). A bulk
+                    // batch may report no counts at all.
+                    if (count != 1 && count != Statement.SUCCESS_NO_INFO) {
                         throw new IllegalStateException("a locked agent row was not updated (" + count + " rows)");
                     }
                 }

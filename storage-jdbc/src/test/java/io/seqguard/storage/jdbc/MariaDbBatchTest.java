@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seqguard.spi.AgentGuid;
 import io.seqguard.spi.AgentIdentity;
+import io.seqguard.spi.AgentInfo;
 import io.seqguard.spi.CheckResult;
+import io.seqguard.spi.IpAddress;
+import io.seqguard.spi.MacAddress;
+import io.seqguard.spi.NodeName;
 import io.seqguard.spi.SequencePolicy;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -19,6 +23,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,6 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 class MariaDbBatchTest {
     private static final Instant NOW = Instant.parse("2024-06-01T12:00:00Z");
+    private static final Instant LATER = NOW.plusSeconds(60);
     /** Only a guard against a hang; no step waits this long when it works. */
     private static final long GUARD_SECONDS = 30;
 
@@ -63,8 +69,11 @@ class MariaDbBatchTest {
             List<AgentIdentity> known = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
                 known.add(newAgent());
-                assertThat(store.checkAndAdvance(known.get(i), 10, SequencePolicy.STRICT, NOW)).isEqualTo(CheckResult.registered());
+                // Agent 2 was last seen in window mode: its row has a ring, which a strict advance drops.
+                SequencePolicy policy = i == 2 ? SequencePolicy.window(8) : SequencePolicy.STRICT;
+                assertThat(store.checkAndAdvance(known.get(i), 10, policy, NOW)).isEqualTo(CheckResult.registered());
             }
+            assertThat(ringIsNull(known.get(2))).as("ring of the window-mode row").isFalse();
             assertThat(store.checkAndAdvance(blocker, 1, SequencePolicy.STRICT, NOW)).isEqualTo(CheckResult.registered());
             long[] advancedBefore = prevLastAndVersion(known.get(0));
             long[] staleBefore = prevLastAndVersion(known.get(1));
@@ -81,7 +90,7 @@ class MariaDbBatchTest {
                 for (int i = 0; i < 10; i++) {
                     // Even agents advance from 10 to 11; odd ones repeat 10 (stale), or go back to 9.
                     long number = i % 2 == 0 ? 11 : 10 - (i % 4 == 1 ? 0 : 1);
-                    CompletableFuture<CheckResult> stage = store.checkAndAdvanceAsync(known.get(i), number, SequencePolicy.STRICT, NOW)
+                    CompletableFuture<CheckResult> stage = store.checkAndAdvanceAsync(seenAgain(known.get(i), i), number, SequencePolicy.STRICT, LATER)
                             .toCompletableFuture();
                     (i % 2 == 0 ? advances : stale).add(stage);
                     AgentIdentity agent = newAgent();
@@ -110,9 +119,22 @@ class MariaDbBatchTest {
             }
 
             for (int i = 0; i < 10; i++) {
-                assertThat(store.agentInfo(known.get(i).guid(), NOW).orElseThrow().last()).as("known agent %d", i).isEqualTo(i % 2 == 0 ? 11 : 10);
+                AgentInfo info = store.agentInfo(known.get(i).guid(), LATER).orElseThrow();
+                assertThat(info.last()).as("known agent %d", i).isEqualTo(i % 2 == 0 ? 11 : 10);
+                if (i % 2 == 0) {
+                    // The advance writes the identity and time of the accepted request, as the single upsert does.
+                    AgentIdentity seen = seenAgain(known.get(i), i);
+                    assertThat(info.lastSeen()).as("last seen of agent %d", i).isEqualTo(LATER);
+                    assertThat(info.lastNodeName()).isEqualTo(seen.nodeName());
+                    assertThat(info.lastMacAddress()).isEqualTo(seen.macAddress());
+                    assertThat(info.lastIpAddress()).isEqualTo(seen.ipAddress());
+                } else {
+                    assertThat(info.lastSeen()).as("last seen of stale agent %d", i).isEqualTo(NOW);
+                    assertThat(info.lastNodeName()).isNull();
+                }
                 assertThat(store.agentInfo(fresh.get(i).guid(), NOW).orElseThrow().last()).as("new agent %d", i).isEqualTo(5);
             }
+            assertThat(ringIsNull(known.get(2))).as("ring after a strict advance in a batch").isTrue();
             // An advanced row keeps the previous number and gets the next version, as the single
             // upsert does; a stale one is left as it was.
             assertThat(prevLastAndVersion(known.get(0))).as("prev_last and version of an advanced row")
@@ -120,6 +142,58 @@ class MariaDbBatchTest {
             assertThat(prevLastAndVersion(known.get(1))).as("prev_last and version of a stale row").containsExactly(staleBefore);
         } finally {
             store.stop();
+        }
+    }
+
+    @Test
+    void aGuidRegisteredByAnotherNodeDuringTheBatchIsDecidedOnWhatThatNodeStored() throws Exception {
+        // The batch's locking read passes X and Z (absent) and waits on Y's row; meanwhile another
+        // node registers X and Z. The batch must then see them as registered, not register them.
+        String run = String.format("%08X", ThreadLocalRandom.current().nextInt() & 0x0FFFFFFF);
+        AgentIdentity x = agent("10000000-0000-4000-8000-" + run + "0001");
+        AgentIdentity z = agent("20000000-0000-4000-8000-" + run + "0002");
+        AgentIdentity y = agent("80000000-0000-4000-8000-" + run + "0003");
+        AgentIdentity w = agent("90000000-0000-4000-8000-" + run + "0004");
+        AgentIdentity blocker = agent("A0000000-0000-4000-8000-" + run + "0005");
+        JdbcSequenceStore store = new JdbcSequenceStore(db.config(db.url(), 2, Duration.ofSeconds(5)));
+        JdbcSequenceStore otherNode = new JdbcSequenceStore(db.config(db.url(), 2, Duration.ofSeconds(5), 1));
+        store.start();
+        otherNode.start();
+        try {
+            assertThat(store.checkAndAdvance(y, 9, SequencePolicy.STRICT, NOW)).isEqualTo(CheckResult.registered());
+            assertThat(store.checkAndAdvance(blocker, 1, SequencePolicy.STRICT, NOW)).isEqualTo(CheckResult.registered());
+            CompletableFuture<CheckResult> atX;
+            CompletableFuture<CheckResult> atZ;
+            CompletableFuture<CheckResult> atW;
+            CompletableFuture<CheckResult> atY;
+            try (Connection holdY = lockRow(y)) {
+                try (Connection holdBlocker = lockRow(blocker)) {
+                    CompletableFuture<CheckResult> blocked = store.checkAndAdvanceAsync(blocker, 2, SequencePolicy.STRICT, NOW).toCompletableFuture();
+                    awaitLockWaiters(1);
+                    // Queued behind the blocked batch, so they go out together as the next one.
+                    atX = store.checkAndAdvanceAsync(x, 5, SequencePolicy.STRICT, NOW).toCompletableFuture();
+                    atZ = store.checkAndAdvanceAsync(z, 2, SequencePolicy.STRICT, NOW).toCompletableFuture();
+                    atW = store.checkAndAdvanceAsync(w, 1, SequencePolicy.STRICT, NOW).toCompletableFuture();
+                    atY = store.checkAndAdvanceAsync(y, 10, SequencePolicy.STRICT, NOW).toCompletableFuture();
+                    holdBlocker.rollback();
+                    assertThat(blocked.get(GUARD_SECONDS, TimeUnit.SECONDS)).isEqualTo(CheckResult.accepted(1));
+                }
+                awaitLockWaiters(1);
+                // At READ COMMITTED the waiting read holds nothing on X and Z: the other node is not held up.
+                assertThat(otherNode.checkAndAdvance(x, 3, SequencePolicy.STRICT, NOW)).isEqualTo(CheckResult.registered());
+                assertThat(otherNode.checkAndAdvance(z, 3, SequencePolicy.STRICT, NOW)).isEqualTo(CheckResult.registered());
+                assertThat(atX).as("still held by Y's row").isNotDone();
+                holdY.rollback();
+            }
+            assertThat(atX.get(GUARD_SECONDS, TimeUnit.SECONDS)).as("X").isEqualTo(CheckResult.accepted(3));
+            assertThat(atZ.get(GUARD_SECONDS, TimeUnit.SECONDS)).as("Z").isEqualTo(CheckResult.stale(3));
+            assertThat(atW.get(GUARD_SECONDS, TimeUnit.SECONDS)).as("W").isEqualTo(CheckResult.registered());
+            assertThat(atY.get(GUARD_SECONDS, TimeUnit.SECONDS)).as("Y").isEqualTo(CheckResult.accepted(9));
+            assertThat(store.agentInfo(x.guid(), NOW).orElseThrow().last()).isEqualTo(5);
+            assertThat(store.agentInfo(z.guid(), NOW).orElseThrow().last()).isEqualTo(3);
+        } finally {
+            store.stop();
+            otherNode.stop();
         }
     }
 
@@ -152,6 +226,14 @@ class MariaDbBatchTest {
     }
 
     @Test
+    void aBatchRefusedByAStatementBasedBinaryLogIsRecognised() {
+        SQLException refusal = new SQLException("Cannot execute statement: impossible to write to binary log", "HY000", 1665);
+        assertThat(MariaDbDialect.refusedByStatementBinlog(new RuntimeException("wrapped", refusal))).isTrue();
+        assertThat(MariaDbDialect.refusedByStatementBinlog(new RuntimeException(new SQLException("deadlock", "40001", 1213)))).isFalse();
+        assertThat(MariaDbDialect.refusedByStatementBinlog(new IllegalStateException("no SQL cause"))).isFalse();
+    }
+
+    @Test
     void aStatementBasedBinaryLogTurnsBatchingOff() {
         assertThat(MariaDbDialect.statementBinlog("1", "STATEMENT")).isTrue();
         assertThat(MariaDbDialect.statementBinlog("ON", "statement")).isTrue();
@@ -167,6 +249,26 @@ class MariaDbBatchTest {
             all.addAll(list);
         }
         return all;
+    }
+
+    private static AgentIdentity agent(String uuid) {
+        return AgentIdentity.of(AgentGuid.of(UUID.fromString(uuid)));
+    }
+
+    /** The agent as seen in its second request: with a node name, MAC and address this time. */
+    private static AgentIdentity seenAgain(AgentIdentity agent, int i) {
+        return new AgentIdentity(agent.guid(), new NodeName("PC-" + i), new MacAddress(String.format("00112233%04X", i)),
+                new IpAddress("10.0.0." + (i + 1)));
+    }
+
+    private static boolean ringIsNull(AgentIdentity agent) throws SQLException {
+        try (Connection c = connect(); PreparedStatement s = c.prepareStatement("SELECT ring IS NULL FROM seqguard_agents WHERE guid = ?")) {
+            s.setString(1, agent.guid().toString());
+            try (ResultSet rs = s.executeQuery()) {
+                assertThat(rs.next()).as("row of %s", agent.guid()).isTrue();
+                return rs.getBoolean(1);
+            }
+        }
     }
 
     /** The server's count of deadlocks so far (every database; the tests of this module run one at a time). */

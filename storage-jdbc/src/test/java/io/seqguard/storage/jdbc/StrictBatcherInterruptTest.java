@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
  * A strict check-in whose caller is interrupted while it waits in the batch queue is told
  * "transient: nothing was accepted", so that must stay true: the batch writer never sends it
  * afterwards, and the agent's retry of the same number is accepted. A caller whose check-in is
- * already in a batch on the wire gets that batch's outcome instead. PostgreSQL only, the one
- * dialect that batches.
+ * already in a batch on the wire gets that batch's outcome instead. On PostgreSQL (the table lock
+ * below); the batcher is the same for MariaDB.
  *
  * <p>The single batch writer ({@code pool-size} 2) is held up by another session that holds an
  * exclusive lock on the agents table; the test releases it once the interrupted caller answered.

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A batch writer that meets an unexpected failure (an {@link Error}, or a bug's runtime exception)
  * answers that batch as failed and goes on writing; with one writer, a writer that died instead
- * would leave every later check-in to expire. PostgreSQL only, the one dialect that batches.
+ * would leave every later check-in to expire. On PostgreSQL; the batcher is the same for MariaDB.
  */
 class StrictBatcherSurvivalTest {
     private static final long GUARD_SECONDS = 60;
