@@ -161,11 +161,7 @@ final class MariaDbDialect extends Dialect {
                 LOG.error("The server refused a batch at READ COMMITTED because its binary log is in STATEMENT format now; "
                         + "strict check-ins are sent one by one until it is MIXED or ROW again");
             }
-            Map<String, Long> written = new HashMap<>();
-            for (AgentRow row : rows) {
-                record(written, row, strictUpsert(h, row));
-            }
-            return written;
+            return oneByOne(h, rows);
         }
     }
 
@@ -182,10 +178,7 @@ final class MariaDbDialect extends Dialect {
     private Map<String, Long> lockAndUpdate(Handle h, List<AgentRow> rows) {
         if (rows.size() == 1) {
             // One row: the single upsert is one round trip, the transaction below about six.
-            AgentRow row = rows.get(0);
-            Map<String, Long> written = new HashMap<>();
-            record(written, row, strictUpsert(h, row));
-            return written;
+            return oneByOne(h, rows);
         }
         List<AgentRow> sorted = new ArrayList<>(rows);
         sorted.sort(Comparator.comparing(AgentRow::guid));
@@ -226,6 +219,15 @@ final class MariaDbDialect extends Dialect {
             }
             return written;
         });
+    }
+
+    /** Each row with the single upsert, in autocommit at the session's own isolation level. */
+    private Map<String, Long> oneByOne(Handle h, List<AgentRow> rows) {
+        Map<String, Long> written = new HashMap<>();
+        for (AgentRow row : rows) {
+            record(written, row, strictUpsert(h, row));
+        }
+        return written;
     }
 
     /** Adds a written row's previous {@code last} (-1 for a registration); a stale row stays out. */

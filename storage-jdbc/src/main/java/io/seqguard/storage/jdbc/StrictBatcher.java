@@ -34,9 +34,10 @@ import org.slf4j.LoggerFactory;
  * updated under its row lock, so exactly one of concurrent identical (GUID, number) requests wins,
  * within a node and across nodes. A batch never holds the same GUID twice (PostgreSQL refuses to
  * update one row twice in a statement, and each row's answer is decided once); a second request
- * for a GUID waits for the next batch, which also keeps a GUID's requests in arrival order. A request is acknowledged only after the batch
- * committed. A failed batch fails all its requests with the translated (usually transient) error;
- * a deadlock or serialization failure is retried first, as the whole batch rolled back.
+ * for a GUID waits for the next batch, which also keeps a GUID's requests in arrival order. A
+ * request is acknowledged only after the batch committed. A failed batch fails all its requests
+ * with the translated (usually transient) error; a deadlock or serialization failure is retried
+ * first, as the whole batch rolled back.
  *
  * <p>Every request is either claimed by a writer (and then gets its batch's real outcome, bounded
  * by the query timeout) or abandoned before that, and an abandoned request is never sent, so its

@@ -234,7 +234,7 @@ class MariaDbBatchTest {
     }
 
     @Test
-    void aStatementBasedBinaryLogTurnsBatchingOff() {
+    void aStatementBasedBinaryLogIsRecognisedFromTheServersVariables() {
         assertThat(MariaDbDialect.statementBinlog("1", "STATEMENT")).isTrue();
         assertThat(MariaDbDialect.statementBinlog("ON", "statement")).isTrue();
         assertThat(MariaDbDialect.statementBinlog("0", "STATEMENT")).as("no binary log").isFalse();
