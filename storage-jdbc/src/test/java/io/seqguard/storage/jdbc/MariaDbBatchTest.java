@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -39,6 +40,13 @@ class MariaDbBatchTest {
     private static final Instant LATER = NOW.plusSeconds(60);
     /** Only a guard against a hang; no step waits this long when it works. */
     private static final long GUARD_SECONDS = 30;
+    /**
+     * These tests hold requests on row locks, so every session they open waits for a lock as long
+     * as the server's default does, whatever this server's global setting is (0 would refuse at once).
+     */
+    private static final String LOCK_WAIT = "innodb_lock_wait_timeout=50";
+    /** Longer than the 0.1 s InnoDB waits, after the last read of INNODB_TRX, before refreshing it. */
+    private static final long TRX_CACHE_IDLE_MILLIS = 150;
 
     private static TestDatabase db;
 
@@ -62,7 +70,7 @@ class MariaDbBatchTest {
     void oneBatchGivesRegistrationsAdvancesAndStaleNumbersTheirOwnAnswers() throws Exception {
         // pool-size 2: a single batch writer. It is held on a locked row while the mix is queued,
         // so the mix goes out as the next batch, together.
-        JdbcSequenceStore store = new JdbcSequenceStore(db.config(db.url(), 2, Duration.ofSeconds(5)));
+        JdbcSequenceStore store = store(2, 64);
         store.start();
         try {
             AgentIdentity blocker = newAgent();
@@ -86,7 +94,7 @@ class MariaDbBatchTest {
             List<AgentIdentity> fresh = new ArrayList<>();
             try (Connection lock = lockRow(blocker)) {
                 blocked = store.checkAndAdvanceAsync(blocker, 2, SequencePolicy.STRICT, NOW).toCompletableFuture();
-                awaitLockWaiters(1);
+                awaitLockWait(blocked);
                 for (int i = 0; i < 10; i++) {
                     // Even agents advance from 10 to 11; odd ones repeat 10 (stale), or go back to 9.
                     long number = i % 2 == 0 ? 11 : 10 - (i % 4 == 1 ? 0 : 1);
@@ -155,8 +163,8 @@ class MariaDbBatchTest {
         AgentIdentity y = agent("80000000-0000-4000-8000-" + run + "0003");
         AgentIdentity w = agent("90000000-0000-4000-8000-" + run + "0004");
         AgentIdentity blocker = agent("A0000000-0000-4000-8000-" + run + "0005");
-        JdbcSequenceStore store = new JdbcSequenceStore(db.config(db.url(), 2, Duration.ofSeconds(5)));
-        JdbcSequenceStore otherNode = new JdbcSequenceStore(db.config(db.url(), 2, Duration.ofSeconds(5), 1));
+        JdbcSequenceStore store = store(2, 64);
+        JdbcSequenceStore otherNode = store(2, 1);
         store.start();
         otherNode.start();
         try {
@@ -169,7 +177,7 @@ class MariaDbBatchTest {
             try (Connection holdY = lockRow(y)) {
                 try (Connection holdBlocker = lockRow(blocker)) {
                     CompletableFuture<CheckResult> blocked = store.checkAndAdvanceAsync(blocker, 2, SequencePolicy.STRICT, NOW).toCompletableFuture();
-                    awaitLockWaiters(1);
+                    awaitLockWait(blocked);
                     // Queued behind the blocked batch, so they go out together as the next one.
                     atX = store.checkAndAdvanceAsync(x, 5, SequencePolicy.STRICT, NOW).toCompletableFuture();
                     atZ = store.checkAndAdvanceAsync(z, 2, SequencePolicy.STRICT, NOW).toCompletableFuture();
@@ -178,7 +186,7 @@ class MariaDbBatchTest {
                     holdBlocker.rollback();
                     assertThat(blocked.get(GUARD_SECONDS, TimeUnit.SECONDS)).isEqualTo(CheckResult.accepted(1));
                 }
-                awaitLockWaiters(1);
+                awaitLockWait(atX);
                 // At READ COMMITTED the waiting read holds nothing on X and Z: the other node is not held up.
                 assertThat(otherNode.checkAndAdvance(x, 3, SequencePolicy.STRICT, NOW)).isEqualTo(CheckResult.registered());
                 assertThat(otherNode.checkAndAdvance(z, 3, SequencePolicy.STRICT, NOW)).isEqualTo(CheckResult.registered());
@@ -204,7 +212,7 @@ class MariaDbBatchTest {
         // inserts deadlock on each other's gaps (InnoDB rolls one back; the batch is retried).
         List<JdbcSequenceStore> nodes = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            JdbcSequenceStore store = new JdbcSequenceStore(db.config(db.url(), 8, Duration.ofSeconds(5)));
+            JdbcSequenceStore store = store(8, 64);
             store.start();
             nodes.add(store);
         }
@@ -293,7 +301,15 @@ class MariaDbBatchTest {
     private static Connection connect() throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", db.user());
+        p.setProperty("sessionVariables", LOCK_WAIT);
         return DriverManager.getConnection(db.url(), p);
+    }
+
+    /** A store on this test's database, its sessions waiting for locks as {@link #LOCK_WAIT} says. */
+    private static JdbcSequenceStore store(int poolSize, int batchSize) {
+        JdbcConfig c = db.config(db.url(), poolSize, Duration.ofSeconds(5), batchSize);
+        return new JdbcSequenceStore(new JdbcConfig(c.url(), c.user(), c.password(), c.poolSize(), c.connectionTimeout(), c.queryTimeout(),
+                c.maxLifetime(), c.migrate(), c.batchSize(), Map.of("sessionVariables", LOCK_WAIT)));
     }
 
     /** A session holding the agent's row locked until it rolls back. */
@@ -307,23 +323,66 @@ class MariaDbBatchTest {
         return c;
     }
 
-    /** Waits until at least {@code count} transactions of the server wait for a lock. */
-    private static void awaitLockWaiters(int count) throws Exception {
+    /**
+     * Waits until a session of this test's database waits for a row lock, failing at once if
+     * {@code waiter} (the request that should be held) finishes instead, and with what the server
+     * shows if the wait never starts.
+     */
+    private static void awaitLockWait(CompletableFuture<?> waiter) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GUARD_SECONDS);
         try (Connection monitor = connect()) {
             while (true) {
-                try (Statement s = monitor.createStatement();
-                        ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'")) {
-                    rs.next();
-                    if (rs.getInt(1) >= count) {
-                        return;
+                try (PreparedStatement s = monitor.prepareStatement("""
+                        SELECT COUNT(*) FROM information_schema.INNODB_TRX t
+                        JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id
+                        WHERE t.trx_state = 'LOCK WAIT' AND p.DB = ?""")) {
+                    s.setString(1, db.name());
+                    try (ResultSet rs = s.executeQuery()) {
+                        rs.next();
+                        if (rs.getInt(1) > 0) {
+                            return;
+                        }
                     }
                 }
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("gave up waiting for " + count + " transactions waiting for a lock");
+                if (waiter.isDone()) {
+                    throw new AssertionError("the request that should wait for the row lock finished instead: " + outcome(waiter) + serverState(monitor));
                 }
-                Thread.sleep(1);
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("no session of " + db.name() + " waited for a row lock within " + GUARD_SECONDS + " s" + serverState(monitor));
+                }
+                // InnoDB refreshes what INNODB_TRX shows only once no one has read it for 0.1 s:
+                // polling faster freezes it, and a lock wait that starts after the first poll is
+                // never seen (that made this test fail in CI).
+                Thread.sleep(TRX_CACHE_IDLE_MILLIS);
             }
         }
+    }
+
+    private static String outcome(CompletableFuture<?> stage) {
+        try {
+            return String.valueOf(stage.join());
+        } catch (RuntimeException e) {
+            return e.getCause() == null ? e.toString() : e.getCause().toString();
+        }
+    }
+
+    /** The server's lock settings and this database's sessions and transactions, for a failure message. */
+    private static String serverState(Connection monitor) throws SQLException {
+        StringBuilder out = new StringBuilder();
+        for (String sql : new String[] {
+                "SELECT @@GLOBAL.innodb_lock_wait_timeout, @@GLOBAL.tx_isolation, @@GLOBAL.autocommit, @@log_bin, @@GLOBAL.binlog_format",
+                "SELECT p.ID, p.COMMAND, p.STATE, p.INFO, t.trx_state FROM information_schema.PROCESSLIST p"
+                        + " LEFT JOIN information_schema.INNODB_TRX t ON t.trx_mysql_thread_id = p.ID WHERE p.DB = '" + db.name() + "'"}) {
+            try (Statement s = monitor.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+                int columns = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    out.append("\n  ");
+                    for (int i = 1; i <= columns; i++) {
+                        out.append(rs.getMetaData().getColumnLabel(i)).append('=').append(rs.getString(i)).append(i < columns ? ", " : "");
+                    }
+                }
+            }
+        }
+        return out.toString();
     }
 }
