@@ -358,10 +358,10 @@ final class GroupCommitWriter {
             for (WriteRequest<?> request : group) {
                 request.applyIn(transaction);
             }
-            transaction.commit();
-            metrics.group(group.size(), System.nanoTime() - start, true);
+            boolean wrote = transaction.commit();
+            metrics.committed(group.size(), wrote, System.nanoTime() - start);
         } catch (SQLException | RuntimeException | Error e) {
-            metrics.group(group.size(), System.nanoTime() - start, false);
+            metrics.failed(System.nanoTime() - start);
             // Errors too: a claimed request's owner waits for an answer and must not wait forever.
             transaction.rollback();
             StorageException failure = e instanceof SQLException sql

@@ -53,6 +53,8 @@ final class GroupTransaction {
 
     private volatile HourTally tally;
     private boolean inTransaction;
+    /** Whether the open transaction changed a row, i.e. whether its {@code COMMIT} writes (and syncs). */
+    private boolean changed;
     private long touchedHour = Long.MIN_VALUE;
 
     /** A not-yet-committed agent state of the current group; {@code state == null} marks a reset. */
@@ -84,13 +86,17 @@ final class GroupTransaction {
      * Writes the overlay and commits the group's transaction; only then publishes the overlay to
      * the cache and the hourly count to {@link #tally()}.
      *
+     * @return whether the group changed a row: a group that only read (stale check-ins, errors over
+     *     the hour's cap) commits without writing or syncing anything
      * @throws SQLException when writing or committing failed; call {@link #rollback()} then
      */
-    void commit() throws SQLException {
+    boolean commit() throws SQLException {
         flushOverlay();
+        boolean wrote = changed;
         if (inTransaction) {
             control.execute("COMMIT");
             inTransaction = false;
+            changed = false;
         }
         if (!overlay.isEmpty()) {
             cache.publish(overlay, Pending::state);
@@ -103,6 +109,7 @@ final class GroupTransaction {
             }
             touchedHour = Long.MIN_VALUE;
         }
+        return wrote;
     }
 
     CheckResult checkIn(AgentIdentity agent, long received, int window, Instant now) throws SQLException {
@@ -175,6 +182,7 @@ final class GroupTransaction {
         if (any) {
             begin();
             upsertAgent.executeBatch();
+            changed = true;
         }
     }
 
@@ -208,6 +216,7 @@ final class GroupTransaction {
         insertError.setLong(7, error.last());
         insertError.setInt(8, error.enforced() ? 1 : 0);
         insertError.executeUpdate();
+        changed = true;
         count[0]++;
         return true;
     }
@@ -216,6 +225,7 @@ final class GroupTransaction {
         begin();
         deleteAgent.setString(1, guid.toString());
         boolean known = deleteAgent.executeUpdate() > 0;
+        changed |= known;
         Pending pending = overlay.get(guid);
         known |= pending != null && pending.state() != null;
         overlay.put(guid, new Pending(null, null, null, null));
@@ -230,7 +240,9 @@ final class GroupTransaction {
         touchedHour = Long.MIN_VALUE;
         begin();
         purgeErrors.setString(1, SqliteTime.format(cutoff));
-        return purgeErrors.executeUpdate();
+        int purged = purgeErrors.executeUpdate();
+        changed |= purged > 0;
+        return purged;
     }
 
     private void begin() throws SQLException {
@@ -252,6 +264,7 @@ final class GroupTransaction {
         } catch (SQLException ignored) {
             // the statement is reset below with the transaction
         }
+        changed = false;
         if (inTransaction) {
             inTransaction = false;
             try {

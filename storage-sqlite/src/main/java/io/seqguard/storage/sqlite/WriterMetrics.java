@@ -8,23 +8,29 @@ import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the group-commit writer does, per group: how many requests it held and how long writing and
- * committing it took ({@code COMMIT} with its sync included). Recorded once per group, never per
- * request. Exported as {@code seqguard_sqlite_group_size} and
- * {@code seqguard_sqlite_group_commit_seconds{outcome="committed"|"failed"}}; see docs/SQLITE.md
- * ("Watching the writer") for how to read them.
+ * What the group-commit writer does, per group: how many requests a group that wrote held, and how
+ * long applying and committing each group took ({@code COMMIT} with its sync included). Recorded
+ * once per group, never per request. Exported as {@code seqguard_sqlite_group_size} and
+ * {@code seqguard_sqlite_group_commit_seconds{outcome="committed"|"nothing-written"|"failed"}}; see
+ * docs/SQLITE.md ("Watching the writer") for how to read them.
+ *
+ * <p>A group that changed no row (stale check-ins, errors over the hour's cap) commits without
+ * writing or syncing: it is timed as {@code nothing-written} and left out of the size, so that the
+ * size's count stays the number of commits that wrote, i.e. of syncs.
  */
 final class WriterMetrics {
     private final DistributionSummary groupSize;
     private final Timer committed;
+    private final Timer nothingWritten;
     private final Timer failed;
 
     WriterMetrics(MeterRegistry registry) {
         requireNonNull(registry, "registry");
         this.groupSize = DistributionSummary.builder("seqguard.sqlite.group.size")
-                .description("Requests (check-ins, error rows, resets, purges) applied in one transaction of the SQLite writer")
+                .description("Requests (check-ins, error rows, resets, purges) applied in one transaction of the SQLite writer that wrote")
                 .register(registry);
         this.committed = commitTimer(registry, "committed");
+        this.nothingWritten = commitTimer(registry, "nothing-written");
         this.failed = commitTimer(registry, "failed");
     }
 
@@ -35,8 +41,16 @@ final class WriterMetrics {
                 .register(registry);
     }
 
-    void group(int size, long nanos, boolean ok) {
-        groupSize.record(size);
-        (ok ? committed : failed).record(nanos, TimeUnit.NANOSECONDS);
+    void committed(int size, boolean wrote, long nanos) {
+        if (wrote) {
+            groupSize.record(size);
+            committed.record(nanos, TimeUnit.NANOSECONDS);
+        } else {
+            nothingWritten.record(nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    void failed(long nanos) {
+        failed.record(nanos, TimeUnit.NANOSECONDS);
     }
 }

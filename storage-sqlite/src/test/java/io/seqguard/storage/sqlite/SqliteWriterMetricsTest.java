@@ -11,6 +11,7 @@ import io.seqguard.spi.Verdict;
 import io.seqguard.spi.SequencePolicy;
 import io.seqguard.spi.StorageException;
 import io.seqguard.storage.tck.TestAgents;
+import io.seqguard.storage.tck.TestErrors;
 import io.seqguard.storage.tck.TestTimes;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -28,8 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The writer's meters: every applied request is counted in exactly one group, every group is
- * timed once with its outcome, and no group is larger than {@code max-group-size}.
+ * The writer's meters: every applied request of a group that wrote is counted in exactly one group,
+ * every group is timed once with its outcome (committed, nothing written, failed), and no group is
+ * larger than {@code max-group-size}.
  */
 class SqliteWriterMetricsTest {
     private static final int THREADS = 8;
@@ -107,6 +109,63 @@ class SqliteWriterMetricsTest {
 
         assertThat(registry.get("seqguard.sqlite.group.commit").tag("outcome", "failed").timer().count()).isEqualTo(1);
         assertThat(registry.get("seqguard.sqlite.group.commit").tag("outcome", "committed").timer().count()).isEqualTo(1);
-        assertThat(registry.get("seqguard.sqlite.group.size").summary().totalAmount()).isEqualTo(2);
+        // The size counts only groups that wrote and committed: the failed one synced nothing.
+        assertThat(registry.get("seqguard.sqlite.group.size").summary().totalAmount()).isEqualTo(1);
+    }
+
+    @Test
+    void groupsThatChangeNoRowAreTimedApartAndLeftOutOfTheSize() throws Exception {
+        SqliteConfig config = config();
+        var agent = TestAgents.agent(TestAgents.guid(1));
+        SqliteSequenceStore first = new SqliteSequenceStore(config, new SimpleMeterRegistry());
+        first.start();
+        try {
+            assertThat(first.checkAndAdvance(agent, 10, SequencePolicy.STRICT, TestTimes.T0)).isEqualTo(CheckResult.registered());
+            assertThat(first.recordError(TestErrors.error(agent, TestTimes.T0), 1)).as("first error of the hour").isTrue();
+        } finally {
+            first.stop();
+        }
+
+        // A new process: its writer has not seen the full hour yet, so the next error reaches it.
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        SqliteSequenceStore store = new SqliteSequenceStore(config, registry);
+        store.start();
+        DistributionSummary size = registry.get("seqguard.sqlite.group.size").summary();
+        Timer committed = registry.get("seqguard.sqlite.group.commit").tag("outcome", "committed").timer();
+        Timer nothingWritten = registry.get("seqguard.sqlite.group.commit").tag("outcome", "nothing-written").timer();
+        // A second connection sees data_version change whenever another connection commits a change.
+        try (Connection watcher = DriverManager.getConnection("jdbc:sqlite:" + config.path())) {
+            long version = dataVersion(watcher);
+
+            // An error over the hour's cap, stale check-ins, a reset of an unknown agent, a purge of nothing.
+            assertThat(store.recordError(TestErrors.error(agent, TestTimes.T0), 1)).as("over the cap").isFalse();
+            for (int i = 0; i < 5; i++) {
+                assertThat(store.checkAndAdvance(agent, 10 - i, SequencePolicy.STRICT, TestTimes.T0)).isEqualTo(CheckResult.stale(10));
+            }
+            assertThat(store.reset(TestAgents.guid(2))).isFalse();
+            assertThat(store.purgeErrorsBefore(TestTimes.T0)).isZero();
+
+            assertThat(dataVersion(watcher)).as("nothing committed to the file").isEqualTo(version);
+            assertThat(nothingWritten.count()).as("groups that wrote nothing").isEqualTo(8);
+            assertThat(size.count()).as("groups in the size").isZero();
+            assertThat(committed.count()).isZero();
+
+            // A change counts again, as the file shows.
+            assertThat(store.checkAndAdvance(agent, 11, SequencePolicy.STRICT, TestTimes.T0)).isEqualTo(CheckResult.accepted(10));
+            assertThat(dataVersion(watcher)).isNotEqualTo(version);
+            assertThat(size.count()).isEqualTo(1);
+            assertThat(size.totalAmount()).isEqualTo(1);
+            assertThat(committed.count()).isEqualTo(1);
+            assertThat(nothingWritten.count()).isEqualTo(8);
+        } finally {
+            store.stop();
+        }
+    }
+
+    private static long dataVersion(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement(); var rs = s.executeQuery("PRAGMA data_version")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 }
