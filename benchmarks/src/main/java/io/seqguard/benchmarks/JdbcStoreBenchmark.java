@@ -112,6 +112,14 @@ public class JdbcStoreBenchmark {
     @Param({"8"})
     public int poolSize;
 
+    /**
+     * Share of the store's check-ins, in percent, that repeat an agent's first number (0) and so
+     * are stale once every agent is registered, as in a storm of cloned or restored agents. Only
+     * the store's side; the raw baseline always advances.
+     */
+    @Param({"0"})
+    public int stalePercent;
+
     private String database;
     private JdbcSequenceStore store;
     private HikariDataSource raw;
@@ -165,6 +173,7 @@ public class JdbcStoreBenchmark {
         final AgentIdentity[] agents = new AgentIdentity[AGENTS_PER_THREAD];
         long sequence;
         int next;
+        long sent;
 
         @Setup(Level.Trial)
         public void setUp() {
@@ -172,6 +181,11 @@ public class JdbcStoreBenchmark {
                 agents[i] = new AgentIdentity(AgentGuid.of(UUID.randomUUID()), new NodeName("BENCH-PC-" + i),
                         new MacAddress(String.format("0011223%05X", i)), new IpAddress("10.1." + (i / 250) + "." + (i % 250)));
             }
+        }
+
+        /** The number for the agent {@link #nextAgent()} just returned: 0 (stale) for {@code stalePercent} of them. */
+        long number(int stalePercent) {
+            return sent++ % 100 < stalePercent ? 0 : sequence;
         }
 
         AgentIdentity nextAgent() {
@@ -187,7 +201,7 @@ public class JdbcStoreBenchmark {
     @Benchmark
     public CheckResult store(Agents agents) {
         AgentIdentity agent = agents.nextAgent();
-        return store.checkAndAdvance(agent, agents.sequence, SequencePolicy.STRICT, Instant.now());
+        return store.checkAndAdvance(agent, agents.number(stalePercent), SequencePolicy.STRICT, Instant.now());
     }
 
     /** The thread's next {@value #BATCH} agents, all sent before any answer is awaited. */
@@ -199,7 +213,7 @@ public class JdbcStoreBenchmark {
         Instant now = Instant.now();
         for (int i = 0; i < BATCH; i++) {
             AgentIdentity agent = agents.nextAgent();
-            inFlight[i] = store.checkAndAdvanceAsync(agent, agents.sequence, SequencePolicy.STRICT, now).toCompletableFuture();
+            inFlight[i] = store.checkAndAdvanceAsync(agent, agents.number(stalePercent), SequencePolicy.STRICT, now).toCompletableFuture();
         }
         CompletableFuture.allOf(inFlight).join();
         long previous = 0;
