@@ -73,10 +73,11 @@ abstract sealed class Dialect permits PostgresDialect, MariaDbDialect {
      * the same outcome as {@link #strictUpsert} would have given it.
      *
      * @param rows distinct GUIDs
-     * @return for each GUID that was registered or advanced, its previous {@code last} (-1 when it
-     *     was registered); GUIDs not in the map were stale
+     * @return each GUID's verdict with its previous {@code last}. Every registered or advanced GUID
+     *     is in the map; a stale one is in it when the dialect learned the stored value in the same
+     *     transaction, and left out otherwise (the caller then reads it)
      */
-    Map<String, Long> strictUpsertBatch(Handle h, List<AgentRow> rows) throws SQLException {
+    Map<String, CheckResult> strictUpsertBatch(Handle h, List<AgentRow> rows) throws SQLException {
         throw new UnsupportedOperationException(name() + " has no batched upsert");
     }
 

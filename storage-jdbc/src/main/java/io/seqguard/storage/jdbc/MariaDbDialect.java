@@ -148,7 +148,7 @@ final class MariaDbDialect extends Dialect {
     }
 
     @Override
-    Map<String, Long> strictUpsertBatch(Handle h, List<AgentRow> rows) {
+    Map<String, CheckResult> strictUpsertBatch(Handle h, List<AgentRow> rows) {
         try {
             return lockAndUpdate(h, rows);
         } catch (RuntimeException e) {
@@ -175,7 +175,7 @@ final class MariaDbDialect extends Dialect {
         return false;
     }
 
-    private Map<String, Long> lockAndUpdate(Handle h, List<AgentRow> rows) {
+    private Map<String, CheckResult> lockAndUpdate(Handle h, List<AgentRow> rows) {
         if (rows.size() == 1) {
             // One row: the single upsert is one round trip, the transaction below about six.
             return oneByOne(h, rows);
@@ -191,7 +191,7 @@ final class MariaDbDialect extends Dialect {
                     .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
                     .forEach(e -> stored.put(e.getKey(), e.getValue()));
 
-            Map<String, Long> written = new HashMap<>();
+            Map<String, CheckResult> results = new HashMap<>();
             List<AgentRow> absent = new ArrayList<>();
             PreparedBatch advance = tx.prepareBatch(ADVANCE);
             for (AgentRow row : sorted) {
@@ -201,9 +201,11 @@ final class MariaDbDialect extends Dialect {
                 } else if (last < row.last()) {
                     advance.bind("guid", row.guid()).bind("last", row.last()).bind("now", UtcTime.argument(row.now()))
                             .bind("node", row.nodeName()).bind("mac", row.mac()).bind("ip", row.ip()).add();
-                    written.put(row.guid(), last);
+                    results.put(row.guid(), CheckResult.accepted(last));
+                } else {
+                    // Stale, on the value this transaction holds locked: exact, no read needed after.
+                    results.put(row.guid(), CheckResult.stale(last));
                 }
-                // else stale: left out of the map, as the contract says
             }
             if (advance.size() > 0) {
                 for (int count : advance.execute()) {
@@ -215,28 +217,20 @@ final class MariaDbDialect extends Dialect {
                 }
             }
             for (AgentRow row : absent) {
-                record(written, row, strictUpsert(tx, row));
+                results.put(row.guid(), strictUpsert(tx, row));
             }
-            return written;
+            return results;
         });
     }
 
     /** Each row with the single upsert, in autocommit at the session's own isolation level. */
-    private Map<String, Long> oneByOne(Handle h, List<AgentRow> rows) {
-        Map<String, Long> written = new HashMap<>();
+    private Map<String, CheckResult> oneByOne(Handle h, List<AgentRow> rows) {
+        Map<String, CheckResult> results = new HashMap<>();
         for (AgentRow row : rows) {
-            record(written, row, strictUpsert(h, row));
+            // The single upsert reports the stored value of a stale row too (LAST_INSERT_ID).
+            results.put(row.guid(), strictUpsert(h, row));
         }
-        return written;
-    }
-
-    /** Adds a written row's previous {@code last} (-1 for a registration); a stale row stays out. */
-    private static void record(Map<String, Long> written, AgentRow row, CheckResult result) {
-        switch (result.verdict()) {
-            case REGISTERED -> written.put(row.guid(), -1L);
-            case ACCEPTED -> written.put(row.guid(), result.last());
-            case STALE -> { }
-        }
+        return results;
     }
 
     @Override

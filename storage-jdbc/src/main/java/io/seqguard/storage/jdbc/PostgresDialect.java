@@ -88,7 +88,7 @@ final class PostgresDialect extends Dialect {
     }
 
     @Override
-    Map<String, Long> strictUpsertBatch(Handle h, List<AgentRow> rows) throws SQLException {
+    Map<String, CheckResult> strictUpsertBatch(Handle h, List<AgentRow> rows) throws SQLException {
         int n = rows.size();
         String[] guids = new String[n];
         Long[] lasts = new Long[n];
@@ -108,7 +108,8 @@ final class PostgresDialect extends Dialect {
             ips[i] = r.ip();
         }
         Connection c = h.getConnection();
-        Map<String, Long> written = new HashMap<>();
+        // Only the written rows come back (the upsert's WHERE leaves stale ones out of RETURNING).
+        Map<String, CheckResult> written = new HashMap<>();
         h.createQuery(STRICT_UPSERT_BATCH)
                 .bind("guids", array(c, "varchar", guids))
                 .bind("lasts", array(c, "int8", lasts))
@@ -118,7 +119,7 @@ final class PostgresDialect extends Dialect {
                 .bind("macs", array(c, "varchar", macs))
                 .bind("ips", array(c, "varchar", ips))
                 .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
-                .forEach(e -> written.put(e.getKey(), e.getValue()));
+                .forEach(e -> written.put(e.getKey(), e.getValue() < 0 ? CheckResult.registered() : CheckResult.accepted(e.getValue())));
         return written;
     }
 

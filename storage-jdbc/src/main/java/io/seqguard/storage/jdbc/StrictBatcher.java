@@ -279,11 +279,11 @@ final class StrictBatcher {
 
     private void execute(List<QueuedCheckIn> batch) {
         List<AgentRow> rows = batch.stream().map(QueuedCheckIn::row).toList();
-        Map<String, Long> written = null;
+        Map<String, CheckResult> results = null;
         Exception failure = null;
-        for (int attempt = 0; attempt <= RETRIES && written == null; attempt++) {
+        for (int attempt = 0; attempt <= RETRIES && results == null; attempt++) {
             try {
-                written = jdbi.withHandle(h -> dialect.strictUpsertBatch(h, rows));
+                results = jdbi.withHandle(h -> dialect.strictUpsertBatch(h, rows));
             } catch (RuntimeException | java.sql.SQLException e) {
                 failure = e;
                 if (!isRetryable(e)) {
@@ -292,17 +292,17 @@ final class StrictBatcher {
                 LOG.debug("Retrying a batch of {} after {}", rows.size(), e.toString());
             }
         }
-        if (written == null) {
+        if (results == null) {
             failAll(batch, Failures.translate("check-in", failure));
             return;
         }
         List<QueuedCheckIn> stale = new ArrayList<>();
         for (QueuedCheckIn p : batch) {
-            Long previous = written.get(p.row().guid());
-            if (previous == null) {
-                stale.add(p);
+            CheckResult result = results.get(p.row().guid());
+            if (result == null) {
+                stale.add(p); // stale, its stored value not known yet
             } else {
-                p.result().complete(previous < 0 ? CheckResult.registered() : CheckResult.accepted(previous));
+                p.result().complete(result);
             }
         }
         if (!stale.isEmpty()) {
@@ -310,7 +310,7 @@ final class StrictBatcher {
         }
     }
 
-    /** Reads the stored {@code last} of the stale rows in one query. */
+    /** Reads the stored {@code last} of the stale rows the dialect could not report, in one query. */
     private void resolveStale(List<QueuedCheckIn> stale) {
         Map<String, Long> lasts = new HashMap<>();
         try {
