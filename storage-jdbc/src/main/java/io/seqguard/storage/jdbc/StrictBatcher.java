@@ -79,6 +79,11 @@ final class StrictBatcher {
     private final ConcurrentLinkedQueue<QueuedCheckIn> unclaimed = new ConcurrentLinkedQueue<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stopping;
+    private volatile Thread expiry;
+    /** Set while the expiry thread sleeps with nothing to watch; {@link #enqueue} then wakes it. */
+    private volatile boolean expiryIdle;
+    /** Times the expiry thread woke up (written by that thread only); for tests. */
+    private volatile long expiryWakeups;
 
     /** A writer or the expiry thread: a thread on which {@link #submit} must not wait for the writers. */
     private static final class StoreThread extends Thread {
@@ -109,7 +114,8 @@ final class StrictBatcher {
         for (int i = 0; i < writers; i++) {
             threads.add(new StoreThread(this, this::run, "seqguard-jdbc-batch-" + i));
         }
-        threads.add(new StoreThread(this, this::expireUnclaimed, "seqguard-jdbc-batch-expiry"));
+        expiry = new StoreThread(this, this::expireUnclaimed, "seqguard-jdbc-batch-expiry");
+        threads.add(expiry);
         threads.forEach(Thread::start);
     }
 
@@ -169,6 +175,9 @@ final class StrictBatcher {
     private QueuedCheckIn enqueue(AgentRow row) {
         QueuedCheckIn pending = new QueuedCheckIn(row, System.nanoTime() + claimTimeoutNanos);
         unclaimed.add(pending);
+        if (expiryIdle) {
+            LockSupport.unpark(expiry);
+        }
         queue.add(pending);
         if (stopping) {
             // stop() may have drained the queue before our add; make sure nobody waits forever.
@@ -249,7 +258,8 @@ final class StrictBatcher {
 
     /**
      * Fails requests that waited unclaimed past the bound, oldest first. Claimed ones are dropped
-     * from {@link #unclaimed} as the head reaches them, at least every {@link #EXPIRY_TICK_NANOS}.
+     * from {@link #unclaimed} as the head reaches them, at least every {@link #EXPIRY_TICK_NANOS}
+     * while there are any; with none, the thread sleeps until the next request arrives.
      */
     private void expireUnclaimed() {
         while (!stopping) {
@@ -260,12 +270,27 @@ final class StrictBatcher {
                 expire(p);
                 continue;
             }
-            long wait = p == null ? EXPIRY_TICK_NANOS : Math.min(EXPIRY_TICK_NANOS, p.nanosLeft(System.nanoTime()));
-            LockSupport.parkNanos(this, Math.max(wait, 1));
+            if (p == null) {
+                // Announce the sleep before looking again: a request added after that look sees
+                // the flag and wakes this thread (an unpark before the park makes it return at once).
+                expiryIdle = true;
+                if (unclaimed.isEmpty()) {
+                    LockSupport.park(this);
+                }
+                expiryIdle = false;
+            } else {
+                LockSupport.parkNanos(this, Math.max(Math.min(EXPIRY_TICK_NANOS, p.nanosLeft(System.nanoTime())), 1));
+            }
+            expiryWakeups++;
             if (Thread.interrupted()) {
                 return;
             }
         }
+    }
+
+    /** How often the expiry thread has woken up so far. */
+    long expiryWakeups() {
+        return expiryWakeups;
     }
 
     /** Abandons a request whose claim bound passed, unless a writer claimed it first. */

@@ -146,12 +146,20 @@ final class PrivateMariaDb implements AutoCloseable {
         }
     }
 
-    /** Shuts the server down (SIGTERM, a clean shutdown), killing it if that takes over 30 s. */
+    /**
+     * Shuts the server down (SIGTERM, a clean shutdown), killing it if that takes over 30 s or the
+     * calling thread is interrupted (its interrupt flag is kept).
+     */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         process.destroy();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        try {
+            if (process.waitFor(30, TimeUnit.SECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        process.destroyForcibly();
     }
 }
