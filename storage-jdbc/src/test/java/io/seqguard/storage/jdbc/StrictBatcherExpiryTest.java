@@ -59,9 +59,7 @@ class StrictBatcherExpiryTest {
             batcher.start();
             try {
                 assertThat(batcher.submitAsync(row(5)).get(GUARD_SECONDS, TimeUnit.SECONDS)).isEqualTo(CheckResult.registered());
-                Thread.sleep(200); // the expiry thread drops the claimed request and has nothing left to watch
-
-                long before = batcher.expiryWakeups();
+                long before = awaitQuiet(batcher);
                 Thread.sleep(1000);
                 // With a 10 ms tick it would have woken about 100 times.
                 assertThat(batcher.expiryWakeups() - before).as("wake-ups in an idle second").isLessThanOrEqualTo(2);
@@ -88,6 +86,24 @@ class StrictBatcherExpiryTest {
                 batcher.stop();
             }
         }
+    }
+
+    /**
+     * Waits until the expiry thread has dropped the claimed request and stopped waking (no wake-up
+     * in 100 ms, where its tick would give about ten), and returns its count of wake-ups.
+     */
+    private static long awaitQuiet(StrictBatcher batcher) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GUARD_SECONDS);
+        long seen = batcher.expiryWakeups();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            long now = batcher.expiryWakeups();
+            if (now == seen) {
+                return now;
+            }
+            seen = now;
+        }
+        throw new AssertionError("the expiry thread kept waking up with nothing queued");
     }
 
     private static AgentRow row(long last) {
