@@ -332,10 +332,16 @@ class MariaDbBatchTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GUARD_SECONDS);
         try (Connection monitor = connect()) {
             while (true) {
+                // InnoDB refreshes what INNODB_TRX shows only once no one has read it for 0.1 s:
+                // polling faster freezes it (a lock wait that starts after the first read is never
+                // seen; that made this test fail in CI), and reading right after an earlier wait
+                // would see that wait's snapshot. PROCESSLIST is live: the session must still be
+                // running a statement.
+                Thread.sleep(TRX_CACHE_IDLE_MILLIS);
                 try (PreparedStatement s = monitor.prepareStatement("""
                         SELECT COUNT(*) FROM information_schema.INNODB_TRX t
                         JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id
-                        WHERE t.trx_state = 'LOCK WAIT' AND p.DB = ?""")) {
+                        WHERE t.trx_state = 'LOCK WAIT' AND p.DB = ? AND p.COMMAND = 'Query'""")) {
                     s.setString(1, db.name());
                     try (ResultSet rs = s.executeQuery()) {
                         rs.next();
@@ -350,10 +356,6 @@ class MariaDbBatchTest {
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError("no session of " + db.name() + " waited for a row lock within " + GUARD_SECONDS + " s" + serverState(monitor));
                 }
-                // InnoDB refreshes what INNODB_TRX shows only once no one has read it for 0.1 s:
-                // polling faster freezes it, and a lock wait that starts after the first poll is
-                // never seen (that made this test fail in CI).
-                Thread.sleep(TRX_CACHE_IDLE_MILLIS);
             }
         }
     }

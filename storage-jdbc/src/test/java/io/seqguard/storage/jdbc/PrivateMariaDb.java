@@ -30,12 +30,19 @@ final class PrivateMariaDb implements AutoCloseable {
 
     private final Process process;
     private final Path folder;
+    private final Path socket;
     private final int port;
 
-    private PrivateMariaDb(Process process, Path folder, int port) {
+    /** Ends the server if the test JVM exits without closing it (a test timeout, say). */
+    private final Thread shutdownHook;
+
+    private PrivateMariaDb(Process process, Path folder, Path socket, int port) {
         this.process = process;
         this.folder = folder;
+        this.socket = socket;
         this.port = port;
+        this.shutdownHook = new Thread(process::destroyForcibly, "private-mariadbd-killer");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /** Installs and starts a server in {@code folder} with {@code options} added to its command line. */
@@ -53,29 +60,51 @@ final class PrivateMariaDb implements AutoCloseable {
         }
         Path installLog = folder.resolve("install.log");
         Process installer = new ProcessBuilder(installCommand).redirectErrorStream(true).redirectOutput(installLog.toFile()).start();
-        if (!installer.waitFor(START_SECONDS, TimeUnit.SECONDS) || installer.exitValue() != 0) {
-            installer.destroyForcibly();
+        boolean installed = installer.waitFor(START_SECONDS, TimeUnit.SECONDS);
+        if (!installed) {
+            // A shell script: its bootstrap mariadbd is a child that must end too.
+            kill(installer);
+        }
+        if (!installed || installer.exitValue() != 0) {
             throw new AssertionError("mariadb-install-db failed: " + Files.readString(installLog, StandardCharsets.UTF_8));
         }
 
-        int port = freePort();
-        List<String> command = new ArrayList<>(List.of(server.toString(), "--no-defaults", "--datadir=" + data,
-                "--port=" + port, "--bind-address=127.0.0.1", "--socket=" + folder.resolve("sock"),
-                "--pid-file=" + folder.resolve("pid"), "--log-error=" + folder.resolve("error.log"),
-                "--innodb-buffer-pool-size=32M", "--skip-name-resolve"));
-        if (root) {
-            command.add("--user=root");
+        // A unix socket path may not exceed about 107 bytes, which a deep temporary folder can.
+        Path socket = Files.createTempFile("seqguard-mariadb-", ".sock");
+        Files.delete(socket);
+        AssertionError failure = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            // The port is free when asked, but another process may take it before mariadbd binds: retry.
+            int port = freePort();
+            List<String> command = new ArrayList<>(List.of(server.toString(), "--no-defaults", "--datadir=" + data,
+                    "--port=" + port, "--bind-address=127.0.0.1", "--socket=" + socket,
+                    "--pid-file=" + folder.resolve("pid"), "--log-error=" + folder.resolve("error.log"),
+                    "--innodb-buffer-pool-size=32M", "--skip-name-resolve"));
+            if (root) {
+                command.add("--user=root");
+            }
+            command.addAll(List.of(options));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(folder.resolve("console.log").toFile()).start();
+            PrivateMariaDb db = new PrivateMariaDb(process, folder, socket, port);
+            try {
+                db.awaitReady();
+                return db;
+            } catch (AssertionError e) {
+                db.close();
+                failure = e;
+            } catch (IOException | InterruptedException | RuntimeException | Error e) {
+                db.close();
+                throw e;
+            }
         }
-        command.addAll(List.of(options));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(folder.resolve("console.log").toFile()).start();
-        PrivateMariaDb db = new PrivateMariaDb(process, folder, port);
-        try {
-            db.awaitReady();
-        } catch (IOException | InterruptedException | RuntimeException | Error e) {
-            db.close();
-            throw e;
-        }
-        return db;
+        throw failure;
+    }
+
+    /** Ends a process and everything it started, and waits for them. */
+    private static void kill(Process process) throws InterruptedException {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
     }
 
     private static Path binary(String chosen, String... candidates) {
@@ -152,14 +181,26 @@ final class PrivateMariaDb implements AutoCloseable {
      */
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down; the hook ends the server
+        }
         process.destroy();
         try {
-            if (process.waitFor(30, TimeUnit.SECONDS)) {
-                return;
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                // Before the test's folder is deleted under it.
+                process.waitFor(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
+            process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
-        process.destroyForcibly();
+        try {
+            Files.deleteIfExists(socket); // left behind when the server was killed
+        } catch (IOException e) {
+            // only a stale file in the temporary folder
+        }
     }
 }

@@ -103,9 +103,13 @@ class SqliteWriterMetricsTest {
 
             assertThatThrownBy(() -> store.checkAndAdvance(agent, 11, SequencePolicy.STRICT, TestTimes.T0))
                     .isInstanceOf(StorageException.class);
+            // After the failed group, one that writes nothing is timed as such, not as a commit.
+            assertThat(store.checkAndAdvance(agent, 10, SequencePolicy.STRICT, TestTimes.T0)).isEqualTo(CheckResult.stale(10));
         } finally {
             store.stop();
         }
+
+        assertThat(registry.get("seqguard.sqlite.group.commit").tag("outcome", "nothing-written").timer().count()).isEqualTo(1);
 
         assertThat(registry.get("seqguard.sqlite.group.commit").tag("outcome", "failed").timer().count()).isEqualTo(1);
         assertThat(registry.get("seqguard.sqlite.group.commit").tag("outcome", "committed").timer().count()).isEqualTo(1);
@@ -157,8 +161,38 @@ class SqliteWriterMetricsTest {
             assertThat(size.totalAmount()).isEqualTo(1);
             assertThat(committed.count()).isEqualTo(1);
             assertThat(nothingWritten.count()).isEqualTo(8);
+
+            // And after a write, a group that writes nothing is again not counted as one.
+            assertThat(store.checkAndAdvance(agent, 11, SequencePolicy.STRICT, TestTimes.T0)).isEqualTo(CheckResult.stale(11));
+            assertThat(nothingWritten.count()).isEqualTo(9);
+            assertThat(size.count()).isEqualTo(1);
+            assertThat(committed.count()).isEqualTo(1);
         } finally {
             store.stop();
+        }
+    }
+
+    @Test
+    void aCommitReportsAWriteOnlyForTheRowsSinceTheLastCommitOrRollback() throws Exception {
+        SqliteConfig config = config();
+        SqliteSequenceStore schema = new SqliteSequenceStore(config, new SimpleMeterRegistry());
+        schema.start(); // creates the file and its tables
+        schema.stop();
+        var agent = TestAgents.agent(TestAgents.guid(1));
+        try (Connection connection = new SqliteDatabase(config).connect(false)) {
+            GroupTransaction transaction = new GroupTransaction(config, connection);
+            assertThat(transaction.recordError(TestErrors.error(agent, TestTimes.T0), 10)).isTrue();
+            transaction.rollback();
+            assertThat(transaction.commit()).as("after a rollback of the only write").isFalse();
+
+            assertThat(transaction.recordError(TestErrors.error(agent, TestTimes.T0), 10)).isTrue();
+            assertThat(transaction.commit()).as("a committed error row").isTrue();
+            assertThat(transaction.commit()).as("the next commit, with nothing new").isFalse();
+
+            assertThat(transaction.checkIn(agent, 5, 0, TestTimes.T0)).isEqualTo(CheckResult.registered());
+            assertThat(transaction.commit()).as("a registration").isTrue();
+            assertThat(transaction.checkIn(agent, 5, 0, TestTimes.T0)).isEqualTo(CheckResult.stale(5));
+            assertThat(transaction.commit()).as("a stale check-in").isFalse();
         }
     }
 
