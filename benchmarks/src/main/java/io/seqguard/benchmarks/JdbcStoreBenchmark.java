@@ -120,6 +120,15 @@ public class JdbcStoreBenchmark {
     @Param({"0"})
     public int stalePercent;
 
+    /**
+     * The store's sequence window: 0 is strict mode (batched), 1–4096 window mode, which the store
+     * sends one check-in at a time (read, then compare-and-set). Only the store's side.
+     */
+    @Param({"0"})
+    public int window;
+
+    private SequencePolicy policy;
+
     private String database;
     private JdbcSequenceStore store;
     private HikariDataSource raw;
@@ -133,6 +142,7 @@ public class JdbcStoreBenchmark {
         mariadb = base.startsWith("jdbc:mariadb:") || base.startsWith("jdbc:mysql:");
         user = System.getProperty("seqguard.bench.user", mariadb ? "root" : "postgres");
         database = "seqguard_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        policy = window == 0 ? SequencePolicy.STRICT : SequencePolicy.window(window);
         admin("CREATE DATABASE " + database);
         int pool = poolSize;
         store = new JdbcSequenceStore(new JdbcConfig(base + database, user, "", pool, Duration.ofSeconds(5), Duration.ofSeconds(30),
@@ -213,7 +223,7 @@ public class JdbcStoreBenchmark {
         Instant now = Instant.now();
         for (int i = 0; i < BATCH; i++) {
             AgentIdentity agent = agents.nextAgent();
-            inFlight[i] = store.checkAndAdvanceAsync(agent, agents.number(stalePercent), SequencePolicy.STRICT, now).toCompletableFuture();
+            inFlight[i] = store.checkAndAdvanceAsync(agent, agents.number(stalePercent), policy, now).toCompletableFuture();
         }
         CompletableFuture.allOf(inFlight).join();
         long previous = 0;
