@@ -14,13 +14,20 @@ import io.seqguard.spi.SequenceState;
 import io.seqguard.spi.StorageException;
 import java.time.Duration;
 import java.time.Instant;
+import java.sql.Statement;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * The {@code seqguard_agents} table: the sequence check and its atomic advance, reset, and the
@@ -34,7 +41,8 @@ import org.jdbi.v3.core.Jdbi;
  * is correct under READ COMMITTED and REPEATABLE READ alike because the CAS condition is checked
  * on the latest committed row version by the UPDATE itself. After a few lost races on one GUID the
  * call switches to a short {@code SELECT ... FOR UPDATE} transaction, which cannot lose, so a hot
- * GUID cannot starve a caller.
+ * GUID cannot starve a caller. Asynchronous window-mode check-ins go through the batcher instead:
+ * {@link #windowBatch} decides a batch of them on rows it holds locked, so it never loses a race.
  */
 final class AgentStates {
     private static final int OPTIMISTIC_ATTEMPTS = 4;
@@ -64,7 +72,7 @@ final class AgentStates {
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.dialect = requireNonNull(dialect, "dialect");
         this.batcher = batchSize > 1 && jdbi.withHandle(dialect::batchesStrictUpserts)
-                ? new StrictBatcher(jdbi, dialect, batchSize, writers, claimTimeout, this::strictSingle)
+                ? new StrictBatcher(jdbi, dialect, batchSize, writers, claimTimeout, this::strictSingle, this::windowBatch)
                 : null;
     }
 
@@ -88,12 +96,16 @@ final class AgentStates {
     }
 
     /**
-     * Strict mode with a batcher: queued without waiting, completed by a writer thread. Otherwise
-     * (window mode, no batching) the blocking call, run on this thread.
+     * With a batcher: queued without waiting, completed by a writer thread (window mode too).
+     * Without one, the blocking call, run on this thread.
      */
     CompletableFuture<CheckResult> checkAndAdvanceAsync(AgentIdentity agent, long received, int window, Instant now) {
-        if (window != 0 || batcher == null) {
+        if (batcher == null) {
             return CompletableFuture.completedFuture(checkAndAdvance(agent, received, window, now));
+        }
+        if (window != 0) {
+            LocalDateTime at = UtcTime.of(now);
+            return batcher.submitWindowAsync(row(agent, SequenceCheck.register(received, window), at), new WindowCheckIn(agent, received, window, at));
         }
         return batcher.submitAsync(strictRow(agent, received, now));
     }
@@ -129,16 +141,20 @@ final class AgentStates {
     }
 
     private CheckResult windowed(AgentIdentity agent, long received, int window, Instant now) {
-        LocalDateTime at = UtcTime.of(now);
+        return jdbi.withHandle(h -> windowed(h, agent, received, window, UtcTime.of(now)));
+    }
+
+    /** The window-mode check-in alone, on {@code h} (in autocommit), retrying lost races. */
+    private CheckResult windowed(Handle h, AgentIdentity agent, long received, int window, LocalDateTime at) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             CheckResult result = attempt < OPTIMISTIC_ATTEMPTS
-                    ? jdbi.withHandle(h -> windowOnce(h, agent, received, window, at, false))
-                    : jdbi.inTransaction(h -> windowOnce(h, agent, received, window, at, true));
+                    ? windowOnce(h, agent, received, window, at, false)
+                    : h.inTransaction(tx -> windowOnce(tx, agent, received, window, at, true));
             if (result == ABSENT) {
                 // Register outside the locking transaction: locking a missing key takes gap locks
                 // on InnoDB, and two such transactions inserting the same key would deadlock.
                 AgentRow row = row(agent, SequenceCheck.register(received, window), at);
-                if (jdbi.withHandle(h -> dialect.insertAgentIfAbsent(h, row))) {
+                if (dialect.insertAgentIfAbsent(h, row)) {
                     return CheckResult.registered();
                 }
                 continue;
@@ -152,6 +168,90 @@ final class AgentStates {
             }
         }
         throw new StorageException(StorageException.Kind.CONFLICT, "gave up on " + agent.guid() + " after " + MAX_ATTEMPTS + " lost races");
+    }
+
+    /**
+     * Window-mode check-ins of distinct GUIDs in one transaction at READ COMMITTED (a writer of the
+     * {@link StrictBatcher}): the existing rows locked in GUID order with one read, each decided on
+     * its locked state by {@link SequenceCheck}, the advanced ones written in one update batch;
+     * unknown GUIDs inserted, or, when another node registered one meanwhile, locked and decided
+     * alone. Every GUID gets its exact answer. A server that refuses the transaction
+     * ({@link Dialect#refusedBatch}) gets the check-ins one by one.
+     */
+    private Map<String, CheckResult> windowBatch(Handle h, List<WindowCheckIn> checkIns) {
+        try {
+            return h.inTransaction(tx -> lockedWindowBatch(tx, checkIns));
+        } catch (RuntimeException e) {
+            if (!dialect.refusedBatch(e)) {
+                throw e;
+            }
+            Map<String, CheckResult> results = new HashMap<>();
+            for (WindowCheckIn c : checkIns) {
+                results.put(c.guid(), windowed(h, c.agent(), c.received(), c.window(), c.at()));
+            }
+            return results;
+        }
+    }
+
+    private Map<String, CheckResult> lockedWindowBatch(Handle tx, List<WindowCheckIn> checkIns) {
+        List<WindowCheckIn> sorted = new ArrayList<>(checkIns);
+        sorted.sort(Comparator.comparing(WindowCheckIn::guid));
+        dialect.beginLockingBatch(tx);
+        Map<String, Stored> stored = new HashMap<>();
+        // Locked in the same (binary) order as the GUIDs are sorted here and inserted below.
+        tx.createQuery("SELECT guid, last, ring, ver FROM seqguard_agents WHERE guid IN (<guids>) ORDER BY guid"
+                        + dialect.binaryCollation() + " FOR UPDATE")
+                .bindList("guids", sorted.stream().map(WindowCheckIn::guid).toList())
+                .map((rs, ctx) -> Map.entry(rs.getString("guid"),
+                        new Stored(SequenceState.restore(rs.getLong("last"), rs.getBytes("ring")), rs.getLong("ver"))))
+                .forEach(e -> stored.put(e.getKey(), e.getValue()));
+
+        Map<String, CheckResult> results = new HashMap<>();
+        List<WindowCheckIn> absent = new ArrayList<>();
+        PreparedBatch updates = tx.prepareBatch(CAS_UPDATE);
+        for (WindowCheckIn c : sorted) {
+            Stored current = stored.get(c.guid());
+            if (current == null) {
+                absent.add(c);
+                continue;
+            }
+            SequenceState next = SequenceCheck.advance(current.state(), c.received(), c.window());
+            if (next == null) {
+                results.put(c.guid(), CheckResult.stale(current.state().last()));
+                continue;
+            }
+            AgentRow row = row(c.agent(), next, c.at());
+            row.bindTo(updates).bind("ring", row.ring()).bind("expected", current.ver()).add();
+            results.put(c.guid(), CheckResult.accepted(current.state().last()));
+        }
+        if (updates.size() > 0) {
+            for (int count : updates.execute()) {
+                // The rows are locked by this transaction, so 0 is a bug (and rolls back).
+                if (count != 1 && count != Statement.SUCCESS_NO_INFO) {
+                    throw new IllegalStateException("a locked agent row was not updated (" + count + " rows)");
+                }
+            }
+        }
+        for (WindowCheckIn c : absent) {
+            results.put(c.guid(), registerOrDecide(tx, c));
+        }
+        return results;
+    }
+
+    /** Inside the batch's transaction: registers the GUID, or decides on the row another node registered meanwhile. */
+    private CheckResult registerOrDecide(Handle tx, WindowCheckIn c) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            if (dialect.insertAgentIfAbsent(tx, row(c.agent(), SequenceCheck.register(c.received(), c.window()), c.at()))) {
+                return CheckResult.registered();
+            }
+            CheckResult result = windowOnce(tx, c.agent(), c.received(), c.window(), c.at(), true);
+            if (result != ABSENT) {
+                // Under the row lock the compare-and-set cannot lose, so this is never null.
+                return requireNonNull(result, "a locked compare-and-set lost");
+            }
+            // Deleted by a reset between the insert and the read: try to register again.
+        }
+        throw new StorageException(StorageException.Kind.CONFLICT, "gave up on " + c.guid() + " after " + MAX_ATTEMPTS + " concurrent resets");
     }
 
     /** One read-compute-write round; {@link #ABSENT} (locking only) when the GUID is unknown; null when a concurrent change won and the caller must retry. */

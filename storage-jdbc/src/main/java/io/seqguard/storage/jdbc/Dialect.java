@@ -81,6 +81,21 @@ abstract sealed class Dialect permits PostgresDialect, MariaDbDialect {
         throw new UnsupportedOperationException(name() + " has no batched upsert");
     }
 
+    /**
+     * The first statement of a transaction that locks a batch's rows with one
+     * {@code SELECT ... WHERE guid IN (...) FOR UPDATE}: whatever this server needs for that read to
+     * be a cheap, deadlock-free index lookup.
+     */
+    abstract void beginLockingBatch(Handle tx);
+
+    /**
+     * Whether {@code failure} is this server refusing a batch's transaction for a reason that does
+     * not touch single statements, so that its rows should be sent one by one instead. None here.
+     */
+    boolean refusedBatch(RuntimeException failure) {
+        return false;
+    }
+
     /** Inserts the agent row unless the GUID exists. @return true when inserted */
     abstract boolean insertAgentIfAbsent(Handle h, AgentRow row);
 

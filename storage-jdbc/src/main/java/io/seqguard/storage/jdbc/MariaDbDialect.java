@@ -152,17 +152,27 @@ final class MariaDbDialect extends Dialect {
         try {
             return lockAndUpdate(h, rows);
         } catch (RuntimeException e) {
-            if (!refusedByStatementBinlog(e)) {
+            if (!refusedBatch(e)) {
                 throw e;
-            }
-            // binlog_format became STATEMENT after the start-up check (SET GLOBAL reaches new
-            // connections): the transaction rolled back; send the rows one by one instead.
-            if (binlogRefusalLogged.compareAndSet(false, true)) {
-                LOG.error("The server refused a batch at READ COMMITTED because its binary log is in STATEMENT format now; "
-                        + "strict check-ins are sent one by one until it is MIXED or ROW again");
             }
             return oneByOne(h, rows);
         }
+    }
+
+    /**
+     * Error 1665: binlog_format became STATEMENT after the start-up check (SET GLOBAL reaches new
+     * connections), and the batch's transaction at READ COMMITTED rolled back. Logged once.
+     */
+    @Override
+    boolean refusedBatch(RuntimeException failure) {
+        if (!refusedByStatementBinlog(failure)) {
+            return false;
+        }
+        if (binlogRefusalLogged.compareAndSet(false, true)) {
+            LOG.error("The server refused a batch at READ COMMITTED because its binary log is in STATEMENT format now; "
+                    + "check-ins are sent one by one until it is MIXED or ROW again");
+        }
+        return true;
     }
 
     /** Error 1665: a write at READ COMMITTED refused because the binary log is statement-based. */
@@ -183,8 +193,7 @@ final class MariaDbDialect extends Dialect {
         List<AgentRow> sorted = new ArrayList<>(rows);
         sorted.sort(Comparator.comparing(AgentRow::guid));
         return h.inTransaction(tx -> {
-            // For this transaction only, and before its first statement: no SET SESSION and back.
-            tx.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+            beginLockingBatch(tx);
             Map<String, Long> stored = new HashMap<>();
             tx.createQuery(LOCK_AGENTS)
                     .bindList("guids", sorted.stream().map(AgentRow::guid).toList())
@@ -231,6 +240,16 @@ final class MariaDbDialect extends Dialect {
             results.put(row.guid(), strictUpsert(h, row));
         }
         return results;
+    }
+
+    /**
+     * READ COMMITTED for this transaction only, as its first statement (no SET SESSION and back):
+     * the locking read of GUIDs not registered yet then takes no gap locks, on which concurrent
+     * batches would deadlock.
+     */
+    @Override
+    void beginLockingBatch(Handle tx) {
+        tx.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
     }
 
     @Override

@@ -128,6 +128,17 @@ final class PostgresDialect extends Dialect {
         return (position, statement, ctx) -> statement.setArray(position, array);
     }
 
+    /**
+     * READ COMMITTED is PostgreSQL's default. The IN list's statement is prepared on the server
+     * after a few uses, and a generic plan made while the table was small (a fresh database) keeps
+     * scanning the whole table afterwards: 60–90 ms per batch at 8,000 agents instead of an index
+     * lookup. A custom plan per execution follows the table's size.
+     */
+    @Override
+    void beginLockingBatch(Handle tx) {
+        tx.execute("SET LOCAL plan_cache_mode = force_custom_plan");
+    }
+
     @Override
     boolean insertAgentIfAbsent(Handle h, AgentRow row) {
         return row.bindTo(h.createUpdate(INSERT_AGENT)).bind("ring", row.ring()).execute() == 1;

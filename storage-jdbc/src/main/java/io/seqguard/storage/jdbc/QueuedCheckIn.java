@@ -5,7 +5,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One strict-mode check-in waiting in the {@link StrictBatcher}: claimed by a writer, which then
+ * One check-in waiting in the {@link StrictBatcher} (strict mode, or window mode when
+ * {@link #window()} is set): claimed by a writer, which then
  * sends it, or abandoned first (its caller gave up, it waited past its deadline, the store
  * stopped), after which nobody sends it. The two transitions race on one compare-and-set, so a
  * request reported failed for waiting too long can never be committed afterwards.
@@ -18,18 +19,30 @@ final class QueuedCheckIn {
     private static final int ABANDONED = 2;
 
     private final AgentRow row;
+    private final WindowCheckIn window;
     private final long deadline;
     private final CompletableFuture<CheckResult> result = new CompletableFuture<>();
     private final AtomicInteger state = new AtomicInteger(PENDING);
 
-    /** @param deadline the {@link System#nanoTime()} after which no writer may claim it */
-    QueuedCheckIn(AgentRow row, long deadline) {
+    /**
+     * @param row the strict row, or for window mode the row a registration would insert (its GUID
+     *     is what batches are formed by)
+     * @param window the window-mode check-in, or null in strict mode
+     * @param deadline the {@link System#nanoTime()} after which no writer may claim it
+     */
+    QueuedCheckIn(AgentRow row, WindowCheckIn window, long deadline) {
         this.row = row;
+        this.window = window;
         this.deadline = deadline;
     }
 
     AgentRow row() {
         return row;
+    }
+
+    /** The window-mode check-in, or null in strict mode. */
+    WindowCheckIn window() {
+        return window;
     }
 
     /** Completed by whoever claimed or abandoned it; an asynchronous caller holds it too. */

@@ -55,9 +55,19 @@ import org.slf4j.LoggerFactory;
  * queued, as waiting for the writers from a writer could stall them all. Exceptions of dependent
  * stages stay in those stages ({@link CompletableFuture} catches them) and cannot stop a writer.
  *
+ * <p>Window-mode check-ins ({@link #submitWindowAsync}) travel the same queue and batches; a
+ * batch's window-mode rows are written by {@link WindowBatch} in a transaction of their own (one
+ * locking read, the window computed per row, one update batch), after its strict rows.
+ *
  * <p>Thread safe. {@link #start()} and {@link #stop()} are called once each, by the store.
  */
 final class StrictBatcher {
+    /** Writes window-mode check-ins of distinct GUIDs in one transaction; every GUID gets an answer. */
+    @FunctionalInterface
+    interface WindowBatch {
+        Map<String, CheckResult> write(org.jdbi.v3.core.Handle h, List<WindowCheckIn> checkIns);
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(StrictBatcher.class);
     private static final int RETRIES = 3;
     /** Longest the expiry thread sleeps, so that claimed requests leave {@link #unclaimed} soon. */
@@ -71,6 +81,7 @@ final class StrictBatcher {
     private final long claimTimeoutNanos;
     /** Resolves a stale-or-reset row with the single-row path, on the writer thread. */
     private final Function<AgentRow, CheckResult> single;
+    private final WindowBatch windowBatch;
     private final LinkedBlockingQueue<QueuedCheckIn> queue = new LinkedBlockingQueue<>();
     /**
      * Every request in submission order, until the expiry thread sees it claimed, abandoned or
@@ -101,6 +112,14 @@ final class StrictBatcher {
      *     transient and unsent
      */
     StrictBatcher(Jdbi jdbi, Dialect dialect, int maxBatch, int writers, Duration claimTimeout, Function<AgentRow, CheckResult> single) {
+        this(jdbi, dialect, maxBatch, writers, claimTimeout, single, (h, checkIns) -> {
+            throw new UnsupportedOperationException("this batcher takes no window-mode check-ins");
+        });
+    }
+
+    /** As above, with the writer of window-mode check-ins. */
+    StrictBatcher(Jdbi jdbi, Dialect dialect, int maxBatch, int writers, Duration claimTimeout, Function<AgentRow, CheckResult> single,
+            WindowBatch windowBatch) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.dialect = requireNonNull(dialect, "dialect");
         this.maxBatch = maxBatch;
@@ -108,6 +127,7 @@ final class StrictBatcher {
         this.claimTimeout = requireNonNull(claimTimeout, "claimTimeout");
         this.claimTimeoutNanos = claimTimeout.toNanos();
         this.single = requireNonNull(single, "single");
+        this.windowBatch = requireNonNull(windowBatch, "windowBatch");
     }
 
     void start() {
@@ -143,7 +163,18 @@ final class StrictBatcher {
         if (stopping) {
             return CompletableFuture.failedFuture(stoppingFailure());
         }
-        return enqueue(row).result();
+        return enqueue(row, null).result();
+    }
+
+    /**
+     * Queues one window-mode check-in without waiting; as {@link #submitAsync}. {@code registration}
+     * is the row it inserts if the GUID is unknown.
+     */
+    CompletableFuture<CheckResult> submitWindowAsync(AgentRow registration, WindowCheckIn checkIn) {
+        if (stopping) {
+            return CompletableFuture.failedFuture(stoppingFailure());
+        }
+        return enqueue(registration, requireNonNull(checkIn, "checkIn")).result();
     }
 
     /** Queues one check-in and waits for the batch that carries it to commit. */
@@ -156,7 +187,7 @@ final class StrictBatcher {
         if (stopping) {
             throw stoppingFailure();
         }
-        QueuedCheckIn pending = enqueue(row);
+        QueuedCheckIn pending = enqueue(row, null);
         try {
             return pending.result().get();
         } catch (InterruptedException e) {
@@ -172,8 +203,8 @@ final class StrictBatcher {
         }
     }
 
-    private QueuedCheckIn enqueue(AgentRow row) {
-        QueuedCheckIn pending = new QueuedCheckIn(row, System.nanoTime() + claimTimeoutNanos);
+    private QueuedCheckIn enqueue(AgentRow row, WindowCheckIn window) {
+        QueuedCheckIn pending = new QueuedCheckIn(row, window, System.nanoTime() + claimTimeoutNanos);
         unclaimed.add(pending);
         if (expiryIdle) {
             LockSupport.unpark(expiry);
@@ -303,22 +334,63 @@ final class StrictBatcher {
     }
 
     private void execute(List<QueuedCheckIn> batch) {
-        List<AgentRow> rows = batch.stream().map(QueuedCheckIn::row).toList();
-        Map<String, CheckResult> results = null;
+        List<QueuedCheckIn> strict = new ArrayList<>(batch.size());
+        List<QueuedCheckIn> windowed = new ArrayList<>();
+        for (QueuedCheckIn p : batch) {
+            (p.window() == null ? strict : windowed).add(p);
+        }
+        if (!strict.isEmpty()) {
+            executeStrict(strict);
+        }
+        if (!windowed.isEmpty()) {
+            executeWindowed(windowed);
+        }
+    }
+
+    /** Sends {@code write} in a transaction of its own, retrying deadlocks; null (and all failed) when it did not commit. */
+    private Map<String, CheckResult> send(List<QueuedCheckIn> batch, WriteCall write) {
         Exception failure = null;
-        for (int attempt = 0; attempt <= RETRIES && results == null; attempt++) {
+        for (int attempt = 0; attempt <= RETRIES; attempt++) {
             try {
-                results = jdbi.withHandle(h -> dialect.strictUpsertBatch(h, rows));
+                return jdbi.withHandle(write::call);
             } catch (RuntimeException | java.sql.SQLException e) {
                 failure = e;
                 if (!isRetryable(e)) {
                     break;
                 }
-                LOG.debug("Retrying a batch of {} after {}", rows.size(), e.toString());
+                LOG.debug("Retrying a batch of {} after {}", batch.size(), e.toString());
             }
         }
+        failAll(batch, Failures.translate("check-in", failure));
+        return null;
+    }
+
+    @FunctionalInterface
+    private interface WriteCall {
+        Map<String, CheckResult> call(org.jdbi.v3.core.Handle h) throws java.sql.SQLException;
+    }
+
+    private void executeWindowed(List<QueuedCheckIn> batch) {
+        List<WindowCheckIn> checkIns = batch.stream().map(QueuedCheckIn::window).toList();
+        Map<String, CheckResult> results = send(batch, h -> windowBatch.write(h, checkIns));
         if (results == null) {
-            failAll(batch, Failures.translate("check-in", failure));
+            return;
+        }
+        for (QueuedCheckIn p : batch) {
+            CheckResult result = results.get(p.window().guid());
+            if (result != null) {
+                p.result().complete(result);
+            } else {
+                p.result().completeExceptionally(new StorageException(StorageException.Kind.INTERNAL,
+                        "the window-mode batch gave no answer for " + p.window().guid()));
+            }
+        }
+    }
+
+    private void executeStrict(List<QueuedCheckIn> batch) {
+        List<AgentRow> rows = batch.stream().map(QueuedCheckIn::row).toList();
+        Map<String, CheckResult> results = send(batch, h -> dialect.strictUpsertBatch(h, rows));
+        if (results == null) {
             return;
         }
         List<QueuedCheckIn> stale = new ArrayList<>();

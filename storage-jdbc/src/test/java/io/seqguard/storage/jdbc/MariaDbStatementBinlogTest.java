@@ -144,6 +144,10 @@ class MariaDbStatementBinlogTest {
                 List<CompletableFuture<CheckResult>> stale = new ArrayList<>();
                 List<CompletableFuture<CheckResult>> registrations = new ArrayList<>();
                 List<AgentIdentity> fresh = new ArrayList<>();
+                // Window mode in the same batch: its own transaction at READ COMMITTED, refused too.
+                AgentIdentity windowAgent = newAgent();
+                assertThat(store.checkAndAdvance(windowAgent, 20, SequencePolicy.window(8), NOW)).isEqualTo(CheckResult.registered());
+                List<CompletableFuture<CheckResult>> windowed = new ArrayList<>();
                 CompletableFuture<CheckResult> held;
                 try (Connection lock = server.connect(DATABASE)) {
                     lock.setAutoCommit(false);
@@ -161,6 +165,10 @@ class MariaDbStatementBinlogTest {
                         fresh.add(agent);
                         registrations.add(store.checkAndAdvanceAsync(agent, 5, SequencePolicy.STRICT, NOW).toCompletableFuture());
                     }
+                    windowed.add(store.checkAndAdvanceAsync(windowAgent, 17, SequencePolicy.window(8), NOW).toCompletableFuture());
+                    AgentIdentity windowFresh = newAgent();
+                    fresh.add(windowFresh);
+                    windowed.add(store.checkAndAdvanceAsync(windowFresh, 5, SequencePolicy.window(8), NOW).toCompletableFuture());
                     assertThat(held).as("held by the row lock").isNotDone();
                     lock.rollback();
                 }
@@ -175,9 +183,14 @@ class MariaDbStatementBinlogTest {
                 for (CompletableFuture<CheckResult> stage : registrations) {
                     assertThat(stage.get(GUARD_SECONDS, TimeUnit.SECONDS)).isEqualTo(CheckResult.registered());
                 }
+                assertThat(windowed.get(0).get(GUARD_SECONDS, TimeUnit.SECONDS)).as("inside the window").isEqualTo(CheckResult.accepted(20));
+                assertThat(windowed.get(1).get(GUARD_SECONDS, TimeUnit.SECONDS)).as("a window-mode registration").isEqualTo(CheckResult.registered());
+                assertThat(store.checkAndAdvance(windowAgent, 17, SequencePolicy.window(8), NOW)).as("17 once only").isEqualTo(CheckResult.stale(20));
                 for (int i = 0; i < 6; i++) {
                     assertThat(store.agentInfo(known.get(i).guid(), NOW).orElseThrow().last()).as("known agent %d", i).isEqualTo(i % 2 == 0 ? 11 : 10);
-                    assertThat(store.agentInfo(fresh.get(i).guid(), NOW).orElseThrow().last()).as("new agent %d", i).isEqualTo(5);
+                }
+                for (AgentIdentity agent : fresh) {
+                    assertThat(store.agentInfo(agent.guid(), NOW).orElseThrow().last()).as("new agent %s", agent.guid()).isEqualTo(5);
                 }
                 assertThat(messages(Level.ERROR)).as("the refusal, logged once")
                         .singleElement().satisfies(m -> assertThat(m).contains("STATEMENT format now"));

@@ -30,7 +30,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Three seqguard nodes on one database, as behind a load balancer: three stores with their own
  * pools, many threads each, all hammering the same GUIDs. Exactly one acceptance per (GUID,
- * number), in strict and in window mode, and the hourly limit exact across the nodes.
+ * number), in strict and in window mode, through the blocking and the asynchronous call, and the
+ * hourly limit exact across the nodes.
  *
  * <p>Why "exactly one" and not "at most one": every thread sends every number, in ascending order
  * (strict) or shuffled within chunks smaller than the window (window mode). The first request for
@@ -58,8 +59,12 @@ class MultiNodeTest {
                 nodes.add(store);
             }
             try {
-                hammer(nodes, 0);
-                hammer(nodes, WINDOW);
+                hammer(nodes, 0, false);
+                hammer(nodes, WINDOW, false);
+                // The asynchronous call: both modes go through the nodes' batch writers, which then
+                // race each other on the same rows (and on the first registration of each GUID).
+                hammer(nodes, 0, true);
+                hammer(nodes, WINDOW, true);
                 hourlyLimit(nodes);
             } finally {
                 nodes.forEach(JdbcSequenceStore::stop);
@@ -67,7 +72,7 @@ class MultiNodeTest {
         }
     }
 
-    private static void hammer(List<JdbcSequenceStore> nodes, int window) throws Exception {
+    private static void hammer(List<JdbcSequenceStore> nodes, int window, boolean async) throws Exception {
         List<AgentIdentity> agents = new ArrayList<>();
         for (int g = 0; g < GUIDS; g++) {
             agents.add(new AgentIdentity(AgentGuid.of(UUID.randomUUID()), new NodeName("PC-" + g), null, null));
@@ -78,7 +83,10 @@ class MultiNodeTest {
             List<Long> order = order(new Random(seed), window);
             for (long n : order) {
                 for (AgentIdentity agent : agents) {
-                    if (store.checkAndAdvance(agent, n, policy, NOW).verdict().accepted()) {
+                    var result = async
+                            ? store.checkAndAdvanceAsync(agent, n, policy, NOW).toCompletableFuture().get(60, TimeUnit.SECONDS)
+                            : store.checkAndAdvance(agent, n, policy, NOW);
+                    if (result.verdict().accepted()) {
                         acceptances.computeIfAbsent(agent.guid() + "#" + n, k -> new AtomicInteger()).incrementAndGet();
                     }
                 }
@@ -87,7 +95,7 @@ class MultiNodeTest {
         for (AgentIdentity agent : agents) {
             for (long n = 0; n < NUMBERS; n++) {
                 AtomicInteger count = acceptances.get(agent.guid() + "#" + n);
-                assertThat(count == null ? 0 : count.get()).as("acceptances of %s #%d (window %d)", agent.guid(), n, window).isEqualTo(1);
+                assertThat(count == null ? 0 : count.get()).as("acceptances of %s #%d (window %d, async %s)", agent.guid(), n, window, async).isEqualTo(1);
             }
             assertThat(nodes.get(0).agentInfo(agent.guid(), NOW).orElseThrow().last()).isEqualTo(NUMBERS - 1);
         }

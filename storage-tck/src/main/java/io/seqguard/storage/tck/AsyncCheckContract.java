@@ -1,5 +1,6 @@
 package io.seqguard.storage.tck;
 
+import static io.seqguard.storage.tck.Capability.WINDOW_MODE;
 import static io.seqguard.storage.tck.TestAgents.agent;
 import static io.seqguard.storage.tck.TestAgents.guid;
 import static io.seqguard.storage.tck.TestTimes.T0;
@@ -88,6 +89,63 @@ public interface AsyncCheckContract extends StoreFixture {
             assertThat(results).as("round %d", round)
                     .filteredOn(result -> result.verdict() == Verdict.STALE).hasSize(ConcurrencyContract.RACERS - 1)
                     .allMatch(result -> result.equals(CheckResult.stale(round)));
+        }
+    }
+
+    @Test
+    default void asyncWindowCheckInsGiveTheVerdictsOfTheBlockingCall() {
+        if (!supports(WINDOW_MODE)) {
+            return;
+        }
+        // The same numbers, one agent through the blocking call and one through the asynchronous one.
+        SequencePolicy window = SequencePolicy.window(8);
+        AgentGuid blocking = guid(1);
+        AgentGuid async = guid(2);
+        long[] numbers = {10, 12, 11, 11, 3, 5, 4, 20, 13, 12, 21, 21, 19};
+        for (long n : numbers) {
+            CheckResult expected = store().checkAndAdvance(agent(blocking), n, window, T0);
+            assertThat(await(store().checkAndAdvanceAsync(agent(async), n, window, T0))).as("number %d", n).isEqualTo(expected);
+        }
+        assertThat(store().agentInfo(async, T0).orElseThrow().last()).isEqualTo(21);
+    }
+
+    @Test
+    default void identicalWindowCheckInsInFlightTogetherAreEachAcceptedOnce() {
+        if (!supports(WINDOW_MODE)) {
+            return;
+        }
+        SequencePolicy window = SequencePolicy.window(16);
+        int agents = 20;
+        for (int i = 0; i < agents; i++) {
+            assertThat(await(store().checkAndAdvanceAsync(agent(guid(i)), 100, window, T0))).isEqualTo(CheckResult.registered());
+        }
+        // Every agent: 90..105 (inside the window or past it), each number sent three times, all in flight at once.
+        List<java.util.concurrent.CompletionStage<CheckResult>> stages = new ArrayList<>();
+        List<long[]> sent = new ArrayList<>();
+        for (int copy = 0; copy < 3; copy++) {
+            for (long n = 90; n <= 105; n++) {
+                for (int i = 0; i < agents; i++) {
+                    stages.add(store().checkAndAdvanceAsync(agent(guid(i)), n, window, T0));
+                    sent.add(new long[] {i, n});
+                }
+            }
+        }
+        int[][] accepted = new int[agents][106];
+        for (int k = 0; k < stages.size(); k++) {
+            CheckResult result = await(stages.get(k));
+            if (result.verdict() == Verdict.ACCEPTED) {
+                accepted[(int) sent.get(k)[0]][(int) sent.get(k)[1]]++;
+            } else {
+                assertThat(result.verdict()).isEqualTo(Verdict.STALE);
+            }
+        }
+        for (int i = 0; i < agents; i++) {
+            for (long n = 90; n <= 105; n++) {
+                // 100 was the registration; every other number in 90..105 is inside the window of
+                // whatever "last" it meets (at most 105), so exactly one copy of it is accepted.
+                assertThat(accepted[i][(int) n]).as("agent %d, number %d", i, n).isEqualTo(n == 100 ? 0 : 1);
+            }
+            assertThat(store().agentInfo(guid(i), T0).orElseThrow().last()).isEqualTo(105);
         }
     }
 

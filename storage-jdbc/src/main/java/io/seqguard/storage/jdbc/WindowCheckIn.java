@@ -1,0 +1,19 @@
+package io.seqguard.storage.jdbc;
+
+import io.seqguard.spi.AgentIdentity;
+import java.time.LocalDateTime;
+
+/**
+ * A window-mode check-in on its way through the {@link StrictBatcher}: what {@link AgentStates}
+ * needs to decide it on the row's locked state.
+ *
+ * @param agent the requesting agent
+ * @param received the request's sequence number
+ * @param window the window size, 1 or more
+ * @param at the request time, UTC, millisecond precision
+ */
+record WindowCheckIn(AgentIdentity agent, long received, int window, LocalDateTime at) {
+    String guid() {
+        return agent.guid().toString();
+    }
+}
