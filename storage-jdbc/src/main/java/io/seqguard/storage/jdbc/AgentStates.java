@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
@@ -141,20 +142,27 @@ final class AgentStates {
     }
 
     private CheckResult windowed(AgentIdentity agent, long received, int window, Instant now) {
-        return jdbi.withHandle(h -> windowed(h, agent, received, window, UtcTime.of(now)));
+        // A connection per attempt: a caller backing off from a hot GUID holds none while it waits.
+        return windowed(jdbi::withHandle, agent, received, window, UtcTime.of(now));
     }
 
-    /** The window-mode check-in alone, on {@code h} (in autocommit), retrying lost races. */
-    private CheckResult windowed(Handle h, AgentIdentity agent, long received, int window, LocalDateTime at) {
+    /** Runs one step of {@link #windowed} on some connection. */
+    @FunctionalInterface
+    private interface Connections {
+        CheckResult with(HandleCallback<CheckResult, RuntimeException> step);
+    }
+
+    /** The window-mode check-in alone, each step in autocommit (or its own locking transaction), retrying lost races. */
+    private CheckResult windowed(Connections connections, AgentIdentity agent, long received, int window, LocalDateTime at) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             CheckResult result = attempt < OPTIMISTIC_ATTEMPTS
-                    ? windowOnce(h, agent, received, window, at, false)
-                    : h.inTransaction(tx -> windowOnce(tx, agent, received, window, at, true));
+                    ? connections.with(h -> windowOnce(h, agent, received, window, at, false))
+                    : connections.with(h -> h.inTransaction(tx -> windowOnce(tx, agent, received, window, at, true)));
             if (result == ABSENT) {
                 // Register outside the locking transaction: locking a missing key takes gap locks
                 // on InnoDB, and two such transactions inserting the same key would deadlock.
                 AgentRow row = row(agent, SequenceCheck.register(received, window), at);
-                if (dialect.insertAgentIfAbsent(h, row)) {
+                if (connections.with(h -> dialect.insertAgentIfAbsent(h, row) ? CheckResult.registered() : null) != null) {
                     return CheckResult.registered();
                 }
                 continue;
@@ -187,7 +195,7 @@ final class AgentStates {
             }
             Map<String, CheckResult> results = new HashMap<>();
             for (WindowCheckIn c : checkIns) {
-                results.put(c.guid(), windowed(h, c.agent(), c.received(), c.window(), c.at()));
+                results.put(c.guid(), windowed(step -> step.withHandle(h), c.agent(), c.received(), c.window(), c.at()));
             }
             return results;
         }
