@@ -193,11 +193,17 @@ final class AgentStates {
             if (!dialect.refusedBatch(e)) {
                 throw e;
             }
+            // Each commits on its own: one that fails must not take the others' answers with it.
             Map<String, CheckResult> results = new HashMap<>();
+            Map<String, RuntimeException> failed = new HashMap<>();
             for (WindowCheckIn c : checkIns) {
-                results.put(c.guid(), windowed(step -> step.withHandle(h), c.agent(), c.received(), c.window(), c.at()));
+                try {
+                    results.put(c.guid(), windowed(step -> step.withHandle(h), c.agent(), c.received(), c.window(), c.at()));
+                } catch (RuntimeException failure) {
+                    failed.put(c.guid(), failure);
+                }
             }
-            return results;
+            return PartialBatchException.orThrow(results, failed);
         }
     }
 

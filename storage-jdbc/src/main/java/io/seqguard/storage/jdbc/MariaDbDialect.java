@@ -232,14 +232,23 @@ final class MariaDbDialect extends Dialect {
         });
     }
 
-    /** Each row with the single upsert, in autocommit at the session's own isolation level. */
+    /**
+     * Each row with the single upsert, in autocommit at the session's own isolation level. Each
+     * row commits on its own, so one that fails does not stop the others, and the caller learns
+     * which were stored ({@link PartialBatchException}).
+     */
     private Map<String, CheckResult> oneByOne(Handle h, List<AgentRow> rows) {
         Map<String, CheckResult> results = new HashMap<>();
+        Map<String, RuntimeException> failed = new HashMap<>();
         for (AgentRow row : rows) {
-            // The single upsert reports the stored value of a stale row too (LAST_INSERT_ID).
-            results.put(row.guid(), strictUpsert(h, row));
+            try {
+                // The single upsert reports the stored value of a stale row too (LAST_INSERT_ID).
+                results.put(row.guid(), strictUpsert(h, row));
+            } catch (RuntimeException e) {
+                failed.put(row.guid(), e);
+            }
         }
-        return results;
+        return PartialBatchException.orThrow(results, failed);
     }
 
     /**

@@ -347,12 +347,27 @@ final class StrictBatcher {
         }
     }
 
-    /** Sends {@code write} in a transaction of its own, retrying deadlocks; null (and all failed) when it did not commit. */
+    /**
+     * Sends {@code write} in a transaction of its own, retrying deadlocks; null when it did not
+     * commit (all failed) or was sent row by row with some rows failing (each answered already).
+     */
     private Map<String, CheckResult> send(List<QueuedCheckIn> batch, WriteCall write) {
         Exception failure = null;
         for (int attempt = 0; attempt <= RETRIES; attempt++) {
             try {
                 return jdbi.withHandle(write::call);
+            } catch (PartialBatchException e) {
+                // Rows already committed one by one: answer each, and never send them again.
+                for (QueuedCheckIn p : batch) {
+                    CheckResult decided = e.decided().get(p.row().guid());
+                    if (decided != null) {
+                        p.result().complete(decided);
+                    } else {
+                        RuntimeException rowFailure = e.failed().get(p.row().guid());
+                        p.result().completeExceptionally(Failures.translate("check-in", rowFailure != null ? rowFailure : e));
+                    }
+                }
+                return null;
             } catch (RuntimeException | java.sql.SQLException e) {
                 failure = e;
                 if (!isRetryable(e)) {

@@ -1,0 +1,38 @@
+package io.seqguard.storage.jdbc;
+
+import java.util.Map;
+
+/**
+ * A batch that was sent row by row (each row committing on its own) and in which some rows failed:
+ * the rows already decided are stored and must get their answers, not the failure, and the batch
+ * must not be sent again. Thrown by a dialect's or {@link AgentStates}' one-by-one fallback,
+ * handled by the {@link StrictBatcher}.
+ */
+final class PartialBatchException extends RuntimeException {
+    private final transient Map<String, io.seqguard.spi.CheckResult> decided;
+    private final transient Map<String, RuntimeException> failed;
+
+    PartialBatchException(Map<String, io.seqguard.spi.CheckResult> decided, Map<String, RuntimeException> failed) {
+        super(failed.size() + " of " + (decided.size() + failed.size()) + " rows sent one by one failed", failed.values().iterator().next());
+        this.decided = Map.copyOf(decided);
+        this.failed = Map.copyOf(failed);
+    }
+
+    /** The answers of the rows that were stored or found stale, by GUID. */
+    Map<String, io.seqguard.spi.CheckResult> decided() {
+        return decided;
+    }
+
+    /** The failures of the other rows, by GUID. */
+    Map<String, RuntimeException> failed() {
+        return failed;
+    }
+
+    /** Returns {@code decided}, or throws this exception when any row failed. */
+    static Map<String, io.seqguard.spi.CheckResult> orThrow(Map<String, io.seqguard.spi.CheckResult> decided, Map<String, RuntimeException> failed) {
+        if (failed.isEmpty()) {
+            return decided;
+        }
+        throw new PartialBatchException(decided, failed);
+    }
+}
