@@ -186,7 +186,7 @@ final class AgentStates {
      * alone. Every GUID gets its exact answer. A server that refuses the transaction
      * ({@link Dialect#refusedBatch}) gets the check-ins one by one.
      */
-    private Map<String, CheckResult> windowBatch(Handle h, List<WindowCheckIn> checkIns) {
+    private Map<String, CheckResult> windowBatch(Handle h, List<WindowCheckIn> checkIns) throws java.sql.SQLException {
         try {
             return h.inTransaction(tx -> lockedWindowBatch(tx, checkIns));
         } catch (RuntimeException e) {
@@ -207,10 +207,17 @@ final class AgentStates {
         }
     }
 
-    private Map<String, CheckResult> lockedWindowBatch(Handle tx, List<WindowCheckIn> checkIns) {
+    private Map<String, CheckResult> lockedWindowBatch(Handle tx, List<WindowCheckIn> checkIns) throws java.sql.SQLException {
         List<WindowCheckIn> sorted = new ArrayList<>(checkIns);
         sorted.sort(Comparator.comparing(WindowCheckIn::guid));
         dialect.beginLockingBatch(tx);
+        // Each GUID's registration row, with a random version that tells afterwards whether this
+        // transaction inserted it.
+        Map<String, AgentRow> registrations = new HashMap<>();
+        for (WindowCheckIn c : sorted) {
+            registrations.put(c.guid(), row(c.agent(), SequenceCheck.register(c.received(), c.window()), c.at()));
+        }
+        boolean registered = dialect.insertOrLockInOrder(tx, sorted.stream().map(c -> registrations.get(c.guid())).toList());
         Map<String, Stored> stored = new HashMap<>();
         // Locked in the same (binary) order as the GUIDs are sorted here and inserted below.
         tx.createQuery("SELECT guid, last, ring, ver FROM seqguard_agents WHERE guid IN (<guids>) ORDER BY guid"
@@ -227,6 +234,10 @@ final class AgentStates {
             Stored current = stored.get(c.guid());
             if (current == null) {
                 absent.add(c);
+                continue;
+            }
+            if (registered && current.ver() == registrations.get(c.guid()).ver()) {
+                results.put(c.guid(), CheckResult.registered());
                 continue;
             }
             SequenceState next = SequenceCheck.advance(current.state(), c.received(), c.window());

@@ -89,6 +89,18 @@ abstract sealed class Dialect permits PostgresDialect, MariaDbDialect {
     abstract void beginLockingBatch(Handle tx);
 
     /**
+     * In a batch's transaction, before its locking read: inserts the rows whose GUIDs are absent and
+     * locks the others, in GUID order, in one statement, so that the batch takes every lock in one
+     * ordered pass. Returns false (doing nothing) when this dialect has no such statement; the
+     * batch then registers absent GUIDs after its locking read.
+     *
+     * @param rows the registration rows, one per GUID, in binary GUID order
+     */
+    boolean insertOrLockInOrder(Handle tx, List<AgentRow> rows) throws SQLException {
+        return false;
+    }
+
+    /**
      * Whether {@code failure} is this server refusing a batch's transaction for a reason that does
      * not touch single statements, so that its rows should be sent one by one instead. None here.
      */

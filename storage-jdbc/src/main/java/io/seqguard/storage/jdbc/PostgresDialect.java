@@ -89,6 +89,37 @@ final class PostgresDialect extends Dialect {
 
     @Override
     Map<String, CheckResult> strictUpsertBatch(Handle h, List<AgentRow> rows) throws SQLException {
+        // Only the written rows come back (the upsert's WHERE leaves stale ones out of RETURNING).
+        Map<String, CheckResult> written = new HashMap<>();
+        bindRows(h.createQuery(STRICT_UPSERT_BATCH), h.getConnection(), rows, false)
+                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
+                .forEach(e -> written.put(e.getKey(), e.getValue() < 0 ? CheckResult.registered() : CheckResult.accepted(e.getValue())));
+        return written;
+    }
+
+    /*
+     * Registers the GUIDs that are absent and locks the rows of the others, all in GUID order in one
+     * statement: "all rows will be locked when the ON CONFLICT DO UPDATE action is taken", even
+     * those its WHERE leaves unchanged. Batches that lock some rows first and insert others later
+     * deadlock when a third party registers a GUID they share; in one ordered pass they cannot.
+     */
+    private static final String INSERT_OR_LOCK_BATCH = """
+            INSERT INTO seqguard_agents AS a
+                (guid, last, prev_last, ring, ver, first_seen, last_seen, last_node_name, last_mac, last_ip)
+            SELECT u.guid, u.last, -1, decode(u.ring, 'hex'), u.ver, u.at::timestamp(3), u.at::timestamp(3), u.node, u.mac, u.ip
+            FROM unnest(:guids, :lasts, :vers, :ats, :nodes, :macs, :ips, :rings) AS u(guid, last, ver, at, node, mac, ip, ring)
+            ORDER BY u.guid COLLATE "C"
+            ON CONFLICT (guid) DO UPDATE SET ver = a.ver WHERE false""";
+
+    @Override
+    boolean insertOrLockInOrder(Handle tx, List<AgentRow> rows) throws SQLException {
+        bindRows(tx.createUpdate(INSERT_OR_LOCK_BATCH), tx.getConnection(), rows, true).execute();
+        return true;
+    }
+
+    /** Binds the rows' columns as arrays ({@code :guids :lasts :vers :ats :nodes :macs :ips}, and {@code :rings} as hex). */
+    private static <T extends org.jdbi.v3.core.statement.SqlStatement<T>> T bindRows(T statement, Connection c, List<AgentRow> rows, boolean rings)
+            throws SQLException {
         int n = rows.size();
         String[] guids = new String[n];
         Long[] lasts = new Long[n];
@@ -97,6 +128,7 @@ final class PostgresDialect extends Dialect {
         String[] nodes = new String[n];
         String[] macs = new String[n];
         String[] ips = new String[n];
+        String[] hexRings = new String[n];
         for (int i = 0; i < n; i++) {
             AgentRow r = rows.get(i);
             guids[i] = r.guid();
@@ -106,21 +138,19 @@ final class PostgresDialect extends Dialect {
             nodes[i] = r.nodeName();
             macs[i] = r.mac();
             ips[i] = r.ip();
+            hexRings[i] = r.ring() == null ? null : java.util.HexFormat.of().formatHex(r.ring());
         }
-        Connection c = h.getConnection();
-        // Only the written rows come back (the upsert's WHERE leaves stale ones out of RETURNING).
-        Map<String, CheckResult> written = new HashMap<>();
-        h.createQuery(STRICT_UPSERT_BATCH)
-                .bind("guids", array(c, "varchar", guids))
+        statement.bind("guids", array(c, "varchar", guids))
                 .bind("lasts", array(c, "int8", lasts))
                 .bind("vers", array(c, "int8", vers))
                 .bind("ats", array(c, "varchar", ats))
                 .bind("nodes", array(c, "varchar", nodes))
                 .bind("macs", array(c, "varchar", macs))
-                .bind("ips", array(c, "varchar", ips))
-                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
-                .forEach(e -> written.put(e.getKey(), e.getValue() < 0 ? CheckResult.registered() : CheckResult.accepted(e.getValue())));
-        return written;
+                .bind("ips", array(c, "varchar", ips));
+        if (rings) {
+            statement.bind("rings", array(c, "varchar", hexRings));
+        }
+        return statement;
     }
 
     private static Argument array(Connection c, String type, Object[] values) throws SQLException {

@@ -65,7 +65,7 @@ final class StrictBatcher {
     /** Writes window-mode check-ins of distinct GUIDs in one transaction; every GUID gets an answer. */
     @FunctionalInterface
     interface WindowBatch {
-        Map<String, CheckResult> write(org.jdbi.v3.core.Handle h, List<WindowCheckIn> checkIns);
+        Map<String, CheckResult> write(org.jdbi.v3.core.Handle h, List<WindowCheckIn> checkIns) throws java.sql.SQLException;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(StrictBatcher.class);
