@@ -106,7 +106,7 @@ final class AgentStates {
         }
         if (window != 0) {
             LocalDateTime at = UtcTime.of(now);
-            return batcher.submitWindowAsync(row(agent, SequenceCheck.register(received, window), at), new WindowCheckIn(agent, received, window, at));
+            return batcher.submitWindowAsync(new WindowCheckIn(agent, received, window, at, row(agent, SequenceCheck.register(received, window), at)));
         }
         return batcher.submitAsync(strictRow(agent, received, now));
     }
@@ -193,17 +193,8 @@ final class AgentStates {
             if (!dialect.refusedBatch(e)) {
                 throw e;
             }
-            // Each commits on its own: one that fails must not take the others' answers with it.
-            Map<String, CheckResult> results = new HashMap<>();
-            Map<String, RuntimeException> failed = new HashMap<>();
-            for (WindowCheckIn c : checkIns) {
-                try {
-                    results.put(c.guid(), windowed(step -> step.withHandle(h), c.agent(), c.received(), c.window(), c.at()));
-                } catch (RuntimeException failure) {
-                    failed.put(c.guid(), failure);
-                }
-            }
-            return PartialBatchException.orThrow(results, failed);
+            return PartialBatchException.eachAlone(checkIns, WindowCheckIn::guid,
+                    c -> windowed(step -> step.withHandle(h), c.agent(), c.received(), c.window(), c.at()));
         }
     }
 
@@ -211,13 +202,7 @@ final class AgentStates {
         List<WindowCheckIn> sorted = new ArrayList<>(checkIns);
         sorted.sort(Comparator.comparing(WindowCheckIn::guid));
         dialect.beginLockingBatch(tx);
-        // Each GUID's registration row, with a random version that tells afterwards whether this
-        // transaction inserted it.
-        Map<String, AgentRow> registrations = new HashMap<>();
-        for (WindowCheckIn c : sorted) {
-            registrations.put(c.guid(), row(c.agent(), SequenceCheck.register(c.received(), c.window()), c.at()));
-        }
-        boolean registered = dialect.insertOrLockInOrder(tx, sorted.stream().map(c -> registrations.get(c.guid())).toList());
+        boolean registered = dialect.insertOrLockInOrder(tx, sorted.stream().map(WindowCheckIn::registration).toList());
         Map<String, Stored> stored = new HashMap<>();
         // Locked in the same (binary) order as the GUIDs are sorted here and inserted below.
         tx.createQuery("SELECT guid, last, ring, ver FROM seqguard_agents WHERE guid IN (<guids>) ORDER BY guid"
@@ -236,7 +221,8 @@ final class AgentStates {
                 absent.add(c);
                 continue;
             }
-            if (registered && current.ver() == registrations.get(c.guid()).ver()) {
+            if (registered && current.ver() == c.registration().ver()) {
+                // Its random version: this transaction inserted the row.
                 results.put(c.guid(), CheckResult.registered());
                 continue;
             }
@@ -266,7 +252,7 @@ final class AgentStates {
     /** Inside the batch's transaction: registers the GUID, or decides on the row another node registered meanwhile. */
     private CheckResult registerOrDecide(Handle tx, WindowCheckIn c) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            if (dialect.insertAgentIfAbsent(tx, row(c.agent(), SequenceCheck.register(c.received(), c.window()), c.at()))) {
+            if (dialect.insertAgentIfAbsent(tx, c.registration())) {
                 return CheckResult.registered();
             }
             CheckResult result = windowOnce(tx, c.agent(), c.received(), c.window(), c.at(), true);

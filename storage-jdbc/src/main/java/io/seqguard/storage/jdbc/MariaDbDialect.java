@@ -238,17 +238,8 @@ final class MariaDbDialect extends Dialect {
      * which were stored ({@link PartialBatchException}).
      */
     private Map<String, CheckResult> oneByOne(Handle h, List<AgentRow> rows) {
-        Map<String, CheckResult> results = new HashMap<>();
-        Map<String, RuntimeException> failed = new HashMap<>();
-        for (AgentRow row : rows) {
-            try {
-                // The single upsert reports the stored value of a stale row too (LAST_INSERT_ID).
-                results.put(row.guid(), strictUpsert(h, row));
-            } catch (RuntimeException e) {
-                failed.put(row.guid(), e);
-            }
-        }
-        return PartialBatchException.orThrow(results, failed);
+        // The single upsert reports the stored value of a stale row too (LAST_INSERT_ID).
+        return PartialBatchException.eachAlone(rows, AgentRow::guid, row -> strictUpsert(h, row));
     }
 
     /**

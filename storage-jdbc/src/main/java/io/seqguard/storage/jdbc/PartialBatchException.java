@@ -1,6 +1,9 @@
 package io.seqguard.storage.jdbc;
 
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A batch that was sent row by row (each row committing on its own) and in which some rows failed:
@@ -28,8 +31,21 @@ final class PartialBatchException extends RuntimeException {
         return failed;
     }
 
-    /** Returns {@code decided}, or throws this exception when any row failed. */
-    static Map<String, io.seqguard.spi.CheckResult> orThrow(Map<String, io.seqguard.spi.CheckResult> decided, Map<String, RuntimeException> failed) {
+    /**
+     * Sends each item alone (each committing on its own) and returns the answers by GUID; when any
+     * failed, throws this exception with the answers of the others, which must not be lost.
+     */
+    static <T> Map<String, io.seqguard.spi.CheckResult> eachAlone(List<T> items, Function<T, String> guid,
+            Function<T, io.seqguard.spi.CheckResult> send) {
+        Map<String, io.seqguard.spi.CheckResult> decided = new HashMap<>();
+        Map<String, RuntimeException> failed = new HashMap<>();
+        for (T item : items) {
+            try {
+                decided.put(guid.apply(item), send.apply(item));
+            } catch (RuntimeException e) {
+                failed.put(guid.apply(item), e);
+            }
+        }
         if (failed.isEmpty()) {
             return decided;
         }

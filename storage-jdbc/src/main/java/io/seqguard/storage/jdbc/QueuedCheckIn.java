@@ -25,8 +25,8 @@ final class QueuedCheckIn {
     private final AtomicInteger state = new AtomicInteger(PENDING);
 
     /**
-     * @param row the strict row, or for window mode the row a registration would insert (its GUID
-     *     is what batches are formed by)
+     * @param row the strict row, or for window mode its registration row (its GUID is what batches
+     *     are formed by)
      * @param window the window-mode check-in, or null in strict mode
      * @param deadline the {@link System#nanoTime()} after which no writer may claim it
      */

@@ -166,15 +166,12 @@ final class StrictBatcher {
         return enqueue(row, null).result();
     }
 
-    /**
-     * Queues one window-mode check-in without waiting; as {@link #submitAsync}. {@code registration}
-     * is the row it inserts if the GUID is unknown.
-     */
-    CompletableFuture<CheckResult> submitWindowAsync(AgentRow registration, WindowCheckIn checkIn) {
+    /** Queues one window-mode check-in without waiting; as {@link #submitAsync}. */
+    CompletableFuture<CheckResult> submitWindowAsync(WindowCheckIn checkIn) {
         if (stopping) {
             return CompletableFuture.failedFuture(stoppingFailure());
         }
-        return enqueue(registration, requireNonNull(checkIn, "checkIn")).result();
+        return enqueue(checkIn.registration(), checkIn).result();
     }
 
     /** Queues one check-in and waits for the batch that carries it to commit. */

@@ -11,9 +11,12 @@ import java.time.LocalDateTime;
  * @param received the request's sequence number
  * @param window the window size, 1 or more
  * @param at the request time, UTC, millisecond precision
+ * @param registration the row that registers the agent if its GUID is unknown; its random version
+ *     tells afterwards whether this check-in inserted it
  */
-record WindowCheckIn(AgentIdentity agent, long received, int window, LocalDateTime at) {
+record WindowCheckIn(AgentIdentity agent, long received, int window, LocalDateTime at, AgentRow registration) {
+    /** The canonical GUID, as in every row. */
     String guid() {
-        return agent.guid().toString();
+        return registration.guid();
     }
 }

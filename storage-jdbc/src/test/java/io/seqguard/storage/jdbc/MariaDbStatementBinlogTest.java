@@ -76,8 +76,7 @@ class MariaDbStatementBinlogTest {
 
     @Test
     void aStatementBasedBinaryLogAtStartKeepsCheckInsUnbatchedAndExact() throws Exception {
-        try (PrivateMariaDb server = PrivateMariaDb.start(folder, "--log-bin=" + folder.resolve("binlog"), "--binlog-format=STATEMENT", "--server-id=1")) {
-            server.execute("CREATE DATABASE " + DATABASE);
+        try (PrivateMariaDb server = serverWithBinlog("STATEMENT")) {
             JdbcSequenceStore store = store(server, 8);
             store.start();
             ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -119,8 +118,7 @@ class MariaDbStatementBinlogTest {
 
     @Test
     void aBatchRefusedAfterTheFormatChangedIsSentRowByRow() throws Exception {
-        try (PrivateMariaDb server = PrivateMariaDb.start(folder, "--log-bin=" + folder.resolve("binlog"), "--binlog-format=MIXED", "--server-id=1")) {
-            server.execute("CREATE DATABASE " + DATABASE);
+        try (PrivateMariaDb server = serverWithBinlog("MIXED")) {
             // Pool 2: one batch writer, so the requests queued behind a held one go out as one batch.
             JdbcSequenceStore store = store(server, 2);
             store.start();
@@ -134,11 +132,7 @@ class MariaDbStatementBinlogTest {
                 }
                 assertThat(store.checkAndAdvance(blocker, 1, SequencePolicy.STRICT, NOW)).isEqualTo(CheckResult.registered());
 
-                // New sessions now log statements; the store's open ones keep MIXED, so end them: the
-                // pool checks a connection idle for over 0.5 s before lending it and opens a new one.
-                server.execute("SET GLOBAL binlog_format = 'STATEMENT'");
-                killSessionsOf(server, DATABASE);
-                Thread.sleep(700);
+                switchToStatementFormat(server);
 
                 List<CompletableFuture<CheckResult>> advances = new ArrayList<>();
                 List<CompletableFuture<CheckResult>> stale = new ArrayList<>();
@@ -149,12 +143,7 @@ class MariaDbStatementBinlogTest {
                 assertThat(store.checkAndAdvance(windowAgent, 20, SequencePolicy.window(8), NOW)).isEqualTo(CheckResult.registered());
                 List<CompletableFuture<CheckResult>> windowed = new ArrayList<>();
                 CompletableFuture<CheckResult> held;
-                try (Connection lock = server.connect(DATABASE)) {
-                    lock.setAutoCommit(false);
-                    try (PreparedStatement s = lock.prepareStatement("SELECT guid FROM seqguard_agents WHERE guid = ? FOR UPDATE")) {
-                        s.setString(1, blocker.guid().toString());
-                        s.executeQuery().close();
-                    }
+                try (Connection lock = lockRow(server, blocker)) {
                     // Whether the writer took it alone or waits for the others, a batch of several
                     // rows meets the statement-based log before anything is answered.
                     held = store.checkAndAdvanceAsync(blocker, 2, SequencePolicy.STRICT, NOW).toCompletableFuture();
@@ -203,8 +192,7 @@ class MariaDbStatementBinlogTest {
 
     @Test
     void aRowThatFailsWhenSentOneByOneTakesNoOtherRowsAnswerWithIt() throws Exception {
-        try (PrivateMariaDb server = PrivateMariaDb.start(folder, "--log-bin=" + folder.resolve("binlog"), "--binlog-format=MIXED", "--server-id=1")) {
-            server.execute("CREATE DATABASE " + DATABASE);
+        try (PrivateMariaDb server = serverWithBinlog("MIXED")) {
             JdbcSequenceStore store = store(server, 2);
             store.start();
             try {
@@ -224,18 +212,11 @@ class MariaDbStatementBinlogTest {
                 // not a trigger: a trigger on the table makes the upsert report 0 as the previous number.)
                 server.execute("ALTER TABLE " + DATABASE + ".seqguard_agents ADD CONSTRAINT refused_by_the_test CHECK (guid NOT IN ('"
                         + strictBad.guid() + "', '" + windowBad.guid() + "') OR last <= 10)");
-                server.execute("SET GLOBAL binlog_format = 'STATEMENT'");
-                killSessionsOf(server, DATABASE);
-                Thread.sleep(700);
+                switchToStatementFormat(server);
 
                 Map<AgentIdentity, CompletableFuture<CheckResult>> answers = new java.util.LinkedHashMap<>();
                 CompletableFuture<CheckResult> held;
-                try (Connection lock = server.connect(DATABASE)) {
-                    lock.setAutoCommit(false);
-                    try (PreparedStatement s = lock.prepareStatement("SELECT guid FROM seqguard_agents WHERE guid = ? FOR UPDATE")) {
-                        s.setString(1, blocker.guid().toString());
-                        s.executeQuery().close();
-                    }
+                try (Connection lock = lockRow(server, blocker)) {
                     held = store.checkAndAdvanceAsync(blocker, 11, SequencePolicy.STRICT, NOW).toCompletableFuture();
                     for (AgentIdentity agent : List.of(strictA, strictBad, strictB)) {
                         answers.put(agent, store.checkAndAdvanceAsync(agent, 11, SequencePolicy.STRICT, NOW).toCompletableFuture());
@@ -265,6 +246,44 @@ class MariaDbStatementBinlogTest {
                 store.stop();
             }
         }
+    }
+
+    /** A private server with its binary log on in {@code format}, and the test's database. */
+    private PrivateMariaDb serverWithBinlog(String format) throws Exception {
+        PrivateMariaDb server = PrivateMariaDb.start(folder, "--log-bin=" + folder.resolve("binlog"), "--binlog-format=" + format, "--server-id=1");
+        try {
+            server.execute("CREATE DATABASE " + DATABASE);
+        } catch (Exception e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    /**
+     * Sessions opened from now on log statements. The store's open ones keep their format, so they
+     * are ended: the pool checks a connection idle for over 0.5 s before lending it, and opens a new one.
+     */
+    private static void switchToStatementFormat(PrivateMariaDb server) throws Exception {
+        server.execute("SET GLOBAL binlog_format = 'STATEMENT'");
+        killSessionsOf(server, DATABASE);
+        Thread.sleep(700);
+    }
+
+    /** A session holding the agent's row locked until it rolls back. */
+    private static Connection lockRow(PrivateMariaDb server, AgentIdentity agent) throws Exception {
+        Connection lock = server.connect(DATABASE);
+        try {
+            lock.setAutoCommit(false);
+            try (PreparedStatement s = lock.prepareStatement("SELECT guid FROM seqguard_agents WHERE guid = ? FOR UPDATE")) {
+                s.setString(1, agent.guid().toString());
+                s.executeQuery().close();
+            }
+        } catch (Exception e) {
+            lock.close();
+            throw e;
+        }
+        return lock;
     }
 
     private static void killSessionsOf(PrivateMariaDb server, String database) throws Exception {
