@@ -35,9 +35,12 @@ import org.slf4j.LoggerFactory;
  * within a node and across nodes. A batch never holds the same GUID twice (PostgreSQL refuses to
  * update one row twice in a statement, and each row's answer is decided once); a second request
  * for a GUID waits for the next batch, which also keeps a GUID's requests in arrival order. A
- * request is acknowledged only after the batch committed. A failed batch fails all its requests
- * with the translated (usually transient) error; a deadlock or serialization failure is retried
- * first, as the whole batch rolled back.
+ * request is acknowledged only after the batch committed. A deadlock or serialization failure is
+ * retried first, as the whole batch rolled back. A batch that still fails with a transient error
+ * (the database unreachable) fails all its requests; one that fails otherwise (a row the database
+ * refuses: a constraint or trigger of the operator's, a value a column cannot hold) is sent again
+ * row by row, each in a transaction of its own, so that one agent's row takes no other agent's
+ * answer with it.
  *
  * <p>Every request is either claimed by a writer (and then gets its batch's real outcome, bounded
  * by the query timeout) or abandoned before that, and an abandoned request is never sent, so its
@@ -345,10 +348,14 @@ final class StrictBatcher {
     }
 
     /**
-     * Sends {@code write} in a transaction of its own, retrying deadlocks; null when it did not
-     * commit (all failed) or was sent row by row with some rows failing (each answered already).
+     * Sends the write of {@code batch} (built by {@code writeOf}) in a transaction of its own,
+     * retrying deadlocks; null when it did not commit (all failed) or was sent row by row with some
+     * rows failing (each answered already). A multi-row batch that fails for a reason that is not
+     * transient is sent again row by row: the rows that go through get their answers, and only the
+     * ones the database refuses fail.
      */
-    private Map<String, CheckResult> send(List<QueuedCheckIn> batch, WriteCall write) {
+    private Map<String, CheckResult> send(List<QueuedCheckIn> batch, Function<List<QueuedCheckIn>, WriteCall> writeOf) {
+        WriteCall write = writeOf.apply(batch);
         Exception failure = null;
         for (int attempt = 0; attempt <= RETRIES; attempt++) {
             try {
@@ -373,7 +380,22 @@ final class StrictBatcher {
                 LOG.debug("Retrying a batch of {} after {}", batch.size(), e.toString());
             }
         }
-        failAll(batch, Failures.translate("check-in", failure));
+        StorageException translated = Failures.translate("check-in", failure);
+        if (batch.size() > 1 && translated.kind() != StorageException.Kind.TRANSIENT) {
+            // The batch rolled back; nothing of it is stored. Find the rows that cannot be written.
+            LOG.warn("A batch of {} check-ins failed ({}); sending its rows one by one", batch.size(), translated.getMessage());
+            Map<String, CheckResult> results = new HashMap<>();
+            for (QueuedCheckIn p : batch) {
+                List<QueuedCheckIn> alone = new ArrayList<>(1);
+                alone.add(p);
+                Map<String, CheckResult> one = send(alone, writeOf);
+                if (one != null) {
+                    results.putAll(one);
+                }
+            }
+            return results;
+        }
+        failAll(batch, translated);
         return null;
     }
 
@@ -383,31 +405,38 @@ final class StrictBatcher {
     }
 
     private void executeWindowed(List<QueuedCheckIn> batch) {
-        List<WindowCheckIn> checkIns = batch.stream().map(QueuedCheckIn::window).toList();
-        Map<String, CheckResult> results = send(batch, h -> windowBatch.write(h, checkIns));
+        Map<String, CheckResult> results = send(batch, part -> {
+            List<WindowCheckIn> checkIns = part.stream().map(QueuedCheckIn::window).toList();
+            return h -> windowBatch.write(h, checkIns);
+        });
         if (results == null) {
             return;
         }
         for (QueuedCheckIn p : batch) {
-            CheckResult result = results.get(p.window().guid());
+            CheckResult result = results.get(p.row().guid());
             if (result != null) {
                 p.result().complete(result);
-            } else {
+            } else if (!p.result().isDone()) { // done: failed alone when its batch was sent row by row
                 p.result().completeExceptionally(new StorageException(StorageException.Kind.INTERNAL,
-                        "the window-mode batch gave no answer for " + p.window().guid()));
+                        "the window-mode batch gave no answer for " + p.row().guid()));
             }
         }
     }
 
     private void executeStrict(List<QueuedCheckIn> batch) {
-        List<AgentRow> rows = batch.stream().map(QueuedCheckIn::row).toList();
-        Map<String, CheckResult> results = send(batch, h -> dialect.strictUpsertBatch(h, rows));
+        Map<String, CheckResult> results = send(batch, part -> {
+            List<AgentRow> rows = part.stream().map(QueuedCheckIn::row).toList();
+            return h -> dialect.strictUpsertBatch(h, rows);
+        });
         if (results == null) {
             return;
         }
         List<QueuedCheckIn> stale = new ArrayList<>();
         for (QueuedCheckIn p : batch) {
             CheckResult result = results.get(p.row().guid());
+            if (p.result().isDone()) {
+                continue; // failed alone when its batch was sent row by row
+            }
             if (result == null) {
                 stale.add(p); // stale, its stored value not known yet
             } else {

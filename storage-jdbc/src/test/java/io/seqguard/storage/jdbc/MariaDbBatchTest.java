@@ -11,7 +11,6 @@ import io.seqguard.spi.MacAddress;
 import io.seqguard.spi.NodeName;
 import io.seqguard.spi.SequencePolicy;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,8 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -40,14 +37,6 @@ class MariaDbBatchTest {
     private static final Instant LATER = NOW.plusSeconds(60);
     /** Only a guard against a hang; no step waits this long when it works. */
     private static final long GUARD_SECONDS = 30;
-    /**
-     * These tests hold requests on row locks, so every session they open waits for a lock as long
-     * as the server's default does, whatever this server's global setting is (0 would refuse at once).
-     */
-    private static final String LOCK_WAIT = "innodb_lock_wait_timeout=50";
-    /** Longer than the 0.1 s InnoDB waits, after the last read of INNODB_TRX, before refreshing it. */
-    private static final long TRX_CACHE_IDLE_MILLIS = 150;
-
     private static TestDatabase db;
 
     @BeforeAll
@@ -299,92 +288,19 @@ class MariaDbBatchTest {
     }
 
     private static Connection connect() throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", db.user());
-        p.setProperty("sessionVariables", LOCK_WAIT);
-        return DriverManager.getConnection(db.url(), p);
+        return db.connect();
     }
 
-    /** A store on this test's database, its sessions waiting for locks as {@link #LOCK_WAIT} says. */
+    /** A store on this test's database (its sessions wait for locks as {@link TestDatabase#MARIADB_LOCK_WAIT} says). */
     private static JdbcSequenceStore store(int poolSize, int batchSize) {
-        JdbcConfig c = db.config(db.url(), poolSize, Duration.ofSeconds(5), batchSize);
-        return new JdbcSequenceStore(new JdbcConfig(c.url(), c.user(), c.password(), c.poolSize(), c.connectionTimeout(), c.queryTimeout(),
-                c.maxLifetime(), c.migrate(), c.batchSize(), Map.of("sessionVariables", LOCK_WAIT)));
+        return new JdbcSequenceStore(db.config(db.url(), poolSize, Duration.ofSeconds(5), batchSize));
     }
 
-    /** A session holding the agent's row locked until it rolls back. */
     private static Connection lockRow(AgentIdentity agent) throws SQLException {
-        Connection c = connect();
-        c.setAutoCommit(false);
-        try (PreparedStatement s = c.prepareStatement("SELECT guid FROM seqguard_agents WHERE guid = ? FOR UPDATE")) {
-            s.setString(1, agent.guid().toString());
-            s.executeQuery().close();
-        }
-        return c;
+        return db.lockRow(agent);
     }
 
-    /**
-     * Waits until a session of this test's database waits for a row lock, failing at once if
-     * {@code waiter} (the request that should be held) finishes instead, and with what the server
-     * shows if the wait never starts.
-     */
     private static void awaitLockWait(CompletableFuture<?> waiter) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GUARD_SECONDS);
-        try (Connection monitor = connect()) {
-            while (true) {
-                // InnoDB refreshes what INNODB_TRX shows only once no one has read it for 0.1 s:
-                // polling faster freezes it (a lock wait that starts after the first read is never
-                // seen; that made this test fail in CI), and reading right after an earlier wait
-                // would see that wait's snapshot. PROCESSLIST is live: the session must still be
-                // running a statement.
-                Thread.sleep(TRX_CACHE_IDLE_MILLIS);
-                try (PreparedStatement s = monitor.prepareStatement("""
-                        SELECT COUNT(*) FROM information_schema.INNODB_TRX t
-                        JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id
-                        WHERE t.trx_state = 'LOCK WAIT' AND p.DB = ? AND p.COMMAND = 'Query'""")) {
-                    s.setString(1, db.name());
-                    try (ResultSet rs = s.executeQuery()) {
-                        rs.next();
-                        if (rs.getInt(1) > 0) {
-                            return;
-                        }
-                    }
-                }
-                if (waiter.isDone()) {
-                    throw new AssertionError("the request that should wait for the row lock finished instead: " + outcome(waiter) + serverState(monitor));
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("no session of " + db.name() + " waited for a row lock within " + GUARD_SECONDS + " s" + serverState(monitor));
-                }
-            }
-        }
-    }
-
-    private static String outcome(CompletableFuture<?> stage) {
-        try {
-            return String.valueOf(stage.join());
-        } catch (RuntimeException e) {
-            return e.getCause() == null ? e.toString() : e.getCause().toString();
-        }
-    }
-
-    /** The server's lock settings and this database's sessions and transactions, for a failure message. */
-    private static String serverState(Connection monitor) throws SQLException {
-        StringBuilder out = new StringBuilder();
-        for (String sql : new String[] {
-                "SELECT @@GLOBAL.innodb_lock_wait_timeout, @@GLOBAL.tx_isolation, @@GLOBAL.autocommit, @@log_bin, @@GLOBAL.binlog_format",
-                "SELECT p.ID, p.COMMAND, p.STATE, p.INFO, t.trx_state FROM information_schema.PROCESSLIST p"
-                        + " LEFT JOIN information_schema.INNODB_TRX t ON t.trx_mysql_thread_id = p.ID WHERE p.DB = '" + db.name() + "'"}) {
-            try (Statement s = monitor.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-                int columns = rs.getMetaData().getColumnCount();
-                while (rs.next()) {
-                    out.append("\n  ");
-                    for (int i = 1; i <= columns; i++) {
-                        out.append(rs.getMetaData().getColumnLabel(i)).append('=').append(rs.getString(i)).append(i < columns ? ", " : "");
-                    }
-                }
-            }
-        }
-        return out.toString();
+        db.awaitLockWait(waiter);
     }
 }
