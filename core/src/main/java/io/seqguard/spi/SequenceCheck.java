@@ -49,7 +49,7 @@ public final class SequenceCheck {
         long[] ring = current.ring();
         int words = ringWords(window);
         if (ring == null || ring.length != words) {
-            ring = conservativeRing(words);
+            ring = conservativeRing(words, last);
         }
         if (received > last) {
             long[] next = ring.clone();
@@ -76,13 +76,17 @@ public final class SequenceCheck {
     }
 
     /**
-     * A ring in which every number up to {@code last} counts as already accepted. Used when a
-     * state was stored in strict mode or with another window size: after a configuration change
-     * nothing at or below {@code last} can be replayed, and the window fills again as it slides.
+     * A ring in which every number up to {@code last}, and none above it, counts as already
+     * accepted. Used when a state was stored in strict mode or with another window size: after a
+     * configuration change nothing at or below {@code last} can be replayed, numbers above it are
+     * as new as ever, and the window fills again as it slides.
      */
-    private static long[] conservativeRing(int words) {
+    private static long[] conservativeRing(int words, long last) {
         long[] ring = new long[words];
         java.util.Arrays.fill(ring, -1L);
+        // The word of last's block also holds the numbers above last in that block: not seen yet.
+        int upTo = (int) (last & 63);
+        ring[(int) ((last >>> 6) % words)] = upTo == 63 ? -1L : (1L << (upTo + 1)) - 1;
         return ring;
     }
 

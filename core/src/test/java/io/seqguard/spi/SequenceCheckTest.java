@@ -130,6 +130,33 @@ class SequenceCheckTest {
     }
 
     @Test
+    void afterAChangeOfModeOnlyNumbersUpToLastCountAsSeen() {
+        // 100 and 120 share a 64-number block with 110, which was never accepted.
+        for (int window : new int[] {64, 16, 4096}) {
+            SequenceState fromStrict = SequenceCheck.register(100, 0);
+            SequenceState advanced = SequenceCheck.advance(fromStrict, 120, window);
+            assertThat(advanced).as("120 after strict 100, window %d", window).isNotNull();
+            SequenceState inside = SequenceCheck.advance(advanced, 110, window);
+            assertThat(inside).as("110 was never accepted, window %d", window).isNotNull();
+            assertThat(SequenceCheck.advance(inside, 110, window)).as("110 twice").isNull();
+            assertThat(SequenceCheck.advance(inside, 100, window)).as("100, accepted in strict mode").isNull();
+            assertThat(SequenceCheck.advance(inside, 119, window)).as("119, never accepted").isNotNull();
+            // Straight from the strict state, below and above last.
+            assertThat(SequenceCheck.advance(fromStrict, 100, window)).isNull();
+            assertThat(SequenceCheck.advance(fromStrict, 95, window)).isNull();
+            assertThat(SequenceCheck.advance(fromStrict, 101, window)).isNotNull();
+        }
+        // A window-size change: 127 ends its block, 128 starts the next one.
+        for (long last : new long[] {127, 128, 63, 64, 0}) {
+            SequenceState w = SequenceCheck.register(last, 64);
+            SequenceState bigger = SequenceCheck.advance(w, last + 2, 256);
+            assertThat(bigger).as("last %d + 2", last).isNotNull();
+            assertThat(SequenceCheck.advance(bigger, last + 1, 256)).as("last %d + 1, never accepted", last).isNotNull();
+            assertThat(SequenceCheck.advance(bigger, last, 256)).as("last %d itself", last).isNull();
+        }
+    }
+
+    @Test
     void restoreRejectsDamagedState() {
         assertThatThrownBy(() -> SequenceState.restore(1, new byte[7])).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> SequenceState.restore(-1, null)).isInstanceOf(IllegalArgumentException.class);
