@@ -16,6 +16,9 @@ import io.seqguard.spi.SequenceGuard;
 import io.seqguard.spi.SequenceNumber;
 import io.seqguard.spi.StorageException;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -201,10 +204,38 @@ final class AgentHandler extends Handler.Abstract {
         }
         AgentGuid agentGuid = AgentGuid.parse(GUID, guid);
         long number = SequenceNumber.parse(SEQUENCE, sequence);
-        NodeName node = nodeName == null ? null : NodeName.parse(NODE_NAME, nodeName);
+        NodeName node = nodeName == null ? null : NodeName.parse(NODE_NAME, utf8(nodeName));
         MacAddress mac = macAddress == null ? null : MacAddress.parse(MAC_ADDRESS, macAddress);
         AgentIdentity identity = new AgentIdentity(agentGuid, node, mac, addresses.resolve(request));
         return new AgentRequest(identity, number, contentType, null);
+    }
+
+    /**
+     * A header value as the agent meant it. Jetty hands header values over as ISO-8859-1, one
+     * character per byte; agents send a node name that is not ASCII (a Japanese computer name,
+     * say) as UTF-8. Bytes that are not valid UTF-8 keep their ISO-8859-1 reading.
+     */
+    static String utf8(String value) {
+        boolean ascii = true;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c > 0xFF) {
+                return value; // not one character per byte: decoded already
+            }
+            ascii &= c < 0x80;
+        }
+        if (ascii) {
+            return value;
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(value.getBytes(StandardCharsets.ISO_8859_1)))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return value;
+        }
     }
 
     // Two values of one identity header are ambiguous, and a way to smuggle a number past a proxy.

@@ -11,6 +11,7 @@ import io.seqguard.spi.AgentRequest;
 import io.seqguard.spi.AgentRequestHandler;
 import io.seqguard.spi.AgentResponse;
 import io.seqguard.spi.AuthenticationException;
+import io.seqguard.spi.NodeName;
 import io.seqguard.spi.RequestAuthenticator;
 import io.seqguard.spi.StorageException;
 import java.nio.charset.StandardCharsets;
@@ -175,6 +176,28 @@ class AgentEndpointTest {
         // Nothing was registered: the first valid request for the GUID still registers it.
         assertThat(server.agent(checkIn(guid, 1)).getStatus()).isEqualTo(200);
         assertThat(server.agent(checkIn(guid, 1)).getStatus()).isEqualTo(409);
+    }
+
+    @Test
+    void nodeNamesSentAsUtf8AreKeptAsSent() throws Exception {
+        for (String name : new String[] {"東京-PC01", "café", "PC-Ünïcode", "é".repeat(NodeName.MAX_LENGTH), "🖥️-pc"}) {
+            HttpTester.Response response = server.agent(utf8Bytes(checkIn(newGuid(), 1, "Agent-Node-Name: " + name)));
+            assertThat(response.getStatus()).as("%s: %s", name, response.getContent()).isEqualTo(200);
+            assertThat(LAST_HANDLED.get().agent().nodeName().value()).isEqualTo(name);
+        }
+        // Bytes that are not UTF-8 keep their ISO-8859-1 reading: 0xE9 alone is é.
+        assertThat(server.agent(checkIn(newGuid(), 1, "Agent-Node-Name: caf\u00e9")).getStatus()).isEqualTo(200);
+        assertThat(LAST_HANDLED.get().agent().nodeName().value()).isEqualTo("café");
+        // The length rule counts characters, not bytes; a control character is refused however it is sent.
+        JsonNode tooLong = problem(server.agent(utf8Bytes(checkIn(newGuid(), 1, "Agent-Node-Name: " + "é".repeat(256)))), 400, "invalid-value");
+        assertThat(tooLong.path("detail").asText()).contains("too long");
+        JsonNode control = problem(server.agent(utf8Bytes(checkIn(newGuid(), 1, "Agent-Node-Name: pc\u0085evil"))), 400, "invalid-value");
+        assertThat(control.path("field").asText()).isEqualTo("Agent-Node-Name");
+    }
+
+    /** {@code raw} as its UTF-8 bytes, one character per byte (the local connector sends each character as one byte). */
+    private static String utf8Bytes(String raw) {
+        return new String(raw.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
     }
 
     @Test

@@ -116,6 +116,34 @@ class EndToEndTest {
         assertThat(info.path("recentErrors").asLong()).isEqualTo(1);
     }
 
+    @Test
+    void aNodeNameSentAsUtf8IsStoredAndShownAsSent() throws Exception {
+        String guid = newGuid();
+        String name = "東京-PC01";
+        // HttpClient sends a header value's characters beyond ASCII as '?': a raw request on a socket.
+        assertThat(rawStatusLine(guid, 1, name)).isEqualTo("HTTP/1.1 200 OK");
+        assertThat(rawStatusLine(guid, 1, name)).isEqualTo("HTTP/1.1 409 Conflict");
+
+        JsonNode info = json(send(adminGet(AdminHandler.AGENTS + encoded(guid))), 200);
+        assertThat(info.path("lastNodeName").asText()).isEqualTo(name);
+        JsonNode errors = json(send(adminGet(AdminHandler.ERRORS + "?agentGuid=" + encoded(guid))), 200);
+        assertThat(errors.path("errors").get(0).path("nodeName").asText()).isEqualTo(name);
+    }
+
+    /** Sends one check-in with {@code nodeName} in UTF-8 on a socket of its own; the answer's status line. */
+    private static String rawStatusLine(String guid, long sequence, String nodeName) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(agent.getHost(), agent.getPort())) {
+            socket.setSoTimeout(10_000);
+            String request = "POST " + AgentHandler.PATH + " HTTP/1.1\r\nHost: test\r\nAgent-Guid: " + guid + "\r\nAgent-Sequence: " + sequence
+                    + "\r\nAgent-Node-Name: " + nodeName + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            return in.readLine();
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', nullValues = "NULL", value = {
         "missing guid           | NULL                                    | 1                    | NULL            | NULL              | Agent-Guid",
