@@ -32,12 +32,12 @@ record AdminEndpoint(URI baseUri, String token, String tokenSource) {
     }
 
     /**
-     * @param urlOverride {@code --admin-url}, or null
+     * @param urlOverride {@code --admin-url} (an http or https URL without a trailing slash), or null
      * @param tokenFileOverride {@code --token-file}, or null
      * @throws CliException when no token can be found
      */
-    static AdminEndpoint from(Config config, Path home, String urlOverride, Path tokenFileOverride) {
-        URI base = urlOverride != null ? URI.create(stripSlash(urlOverride)) : uri(config);
+    static AdminEndpoint from(Config config, Path home, URI urlOverride, Path tokenFileOverride) {
+        URI base = urlOverride != null ? urlOverride : uri(config);
         if (tokenFileOverride != null) {
             return new AdminEndpoint(base, readToken(tokenFileOverride.toAbsolutePath(), "--token-file"), tokenFileOverride.toString());
         }
@@ -81,9 +81,5 @@ record AdminEndpoint(URI baseUri, String token, String tokenSource) {
         } catch (IOException e) {
             throw new CliException("cannot read the admin token from " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    private static String stripSlash(String url) {
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 }

@@ -27,11 +27,13 @@ final class ErrorsCommand implements Callable<Integer> {
     @Option(names = "--guid", paramLabel = "GUID", description = "Only this agent GUID (any case, braces optional).")
     String guid;
 
-    @Option(names = "--since", paramLabel = "WHEN", description = "Only errors at or after WHEN: an ISO-8601 instant or a span back from now (30m, 24h, 7d).")
-    String since;
+    @Option(names = "--since", paramLabel = "WHEN", converter = Output.WhenConverter.class,
+            description = "Only errors at or after WHEN: an ISO-8601 instant or a span back from now (30m, 24h, 7d).")
+    Instant since;
 
-    @Option(names = "--until", paramLabel = "WHEN", description = "Only errors before WHEN (same forms as --since).")
-    String until;
+    @Option(names = "--until", paramLabel = "WHEN", converter = Output.WhenConverter.class,
+            description = "Only errors before WHEN (same forms as --since).")
+    Instant until;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "At most N rows (1 to 10000; default ${DEFAULT-VALUE}).")
     int limit;
@@ -45,7 +47,6 @@ final class ErrorsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Map<String, String> query = new LinkedHashMap<>();
-        Instant now = Instant.now();
         if (guid != null) {
             try {
                 query.put("agentGuid", AgentGuid.parse("--guid", guid).toString());
@@ -54,10 +55,10 @@ final class ErrorsCommand implements Callable<Integer> {
             }
         }
         if (since != null) {
-            query.put("since", Output.when(since, now).toString());
+            query.put("since", since.toString());
         }
         if (until != null) {
-            query.put("until", Output.when(until, now).toString());
+            query.put("until", until.toString());
         }
         if (limit < 1 || limit > 10_000) {
             throw new ParameterException(spec.commandLine(), "--limit must be from 1 to 10000, not " + limit);

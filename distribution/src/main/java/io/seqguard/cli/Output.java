@@ -49,25 +49,37 @@ final class Output {
      * A point in time given on the command line: an ISO-8601 instant ({@code 2024-03-10T12:00:00Z})
      * or a span back from now ({@code 30m}, {@code 24h}, {@code 7d}).
      *
-     * @throws picocli.CommandLine.TypeConversionException when it is neither (a usage error)
+     * @throws picocli.CommandLine.TypeConversionException when it is neither, or out of range (a usage error)
      */
     static Instant when(String text, Instant now) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         if (t.matches("\\d+[smhd]")) {
-            long amount = Long.parseLong(t.substring(0, t.length() - 1));
-            Duration span = switch (t.charAt(t.length() - 1)) {
-                case 's' -> Duration.ofSeconds(amount);
-                case 'm' -> Duration.ofMinutes(amount);
-                case 'h' -> Duration.ofHours(amount);
-                default -> Duration.ofDays(amount);
-            };
-            return now.minus(span);
+            try {
+                long amount = Long.parseLong(t.substring(0, t.length() - 1));
+                Duration span = switch (t.charAt(t.length() - 1)) {
+                    case 's' -> Duration.ofSeconds(amount);
+                    case 'm' -> Duration.ofMinutes(amount);
+                    case 'h' -> Duration.ofHours(amount);
+                    default -> Duration.ofDays(amount);
+                };
+                return now.minus(span);
+            } catch (ArithmeticException | java.time.DateTimeException | NumberFormatException e) {
+                throw new picocli.CommandLine.TypeConversionException("'" + text + "' reaches back further than a date can");
+            }
         }
         try {
             return Instant.parse(text.trim());
         } catch (DateTimeParseException e) {
             throw new picocli.CommandLine.TypeConversionException(
                     "'" + text + "' is neither an ISO-8601 instant (2024-03-10T12:00:00Z) nor a span back from now (30m, 24h, 7d)");
+        }
+    }
+
+    /** Converts {@code WHEN} options while the command line is parsed, so that a bad one is a usage error. */
+    static final class WhenConverter implements picocli.CommandLine.ITypeConverter<Instant> {
+        @Override
+        public Instant convert(String value) {
+            return when(value, Instant.now());
         }
     }
 }

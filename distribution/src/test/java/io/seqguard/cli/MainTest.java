@@ -72,6 +72,15 @@ class MainTest {
         assertThat(run.err()).contains("GUID").contains("UUID");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"--since=garbage", "--until=99999999999999999999d", "--since=999999999999d", "--admin-url=notaurl",
+            "--admin-url=ftp://host:21", "--admin-url=http://", "--limit=0"})
+    void aBadOptionValueIsAUsageErrorNamingTheOption(String option) {
+        CliRun run = CliRun.of("errors", "--home", home.toString(), option);
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(Main.USAGE);
+        assertThat(run.err()).contains(option.substring(0, option.indexOf('='))).doesNotContain("unexpected failure").doesNotContain("\tat ");
+    }
+
     @Test
     void adminCommandWithoutAToken() {
         CliRun run = CliRun.of("errors", "--home", home.toString());
