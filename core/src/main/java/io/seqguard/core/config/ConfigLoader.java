@@ -203,7 +203,14 @@ public final class ConfigLoader {
                     // Not a valid list: kept as text, and the record that reads it says what it wants.
                 }
             }
-            config = config.withValue(ConfigUtil.joinPath(segments), value);
+            // Built level by level rather than with withValue, whose parent objects would have the
+            // origin "withValue(...)": a problem reported on a section (an unknown key, a list
+            // given as a section) then still names this property.
+            ConfigValue nested = value;
+            for (int i = segments.length - 1; i > 0; i--) {
+                nested = ConfigValueFactory.fromMap(Map.of(segments[i], nested), origin);
+            }
+            config = config.withFallback(ConfigFactory.empty().withValue(ConfigUtil.joinPath(segments[0]), nested));
         }
         return config;
     }

@@ -2,6 +2,7 @@ package io.seqguard.core.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.typesafe.config.Config;
 import io.seqguard.spi.config.ConfigProblem;
 import java.nio.file.Path;
 import java.util.List;
@@ -53,6 +54,34 @@ class UnknownKeysTest {
         ConfigProblem problem = single(home);
         assertThat(problem.origin()).isEqualTo("system property -Dseqguard.purge.intervall");
         assertThat(problem.problem()).contains("did you mean seqguard.purge.interval?");
+    }
+
+    @Test
+    void aMisspeltSectionInASystemPropertyNamesTheProperty() {
+        TestHome home = new TestHome(dir).systemProperty("seqguard.sequnce.window", "1");
+        ConfigProblem problem = single(home);
+        assertThat(problem.key()).isEqualTo("seqguard.sequnce");
+        assertThat(problem.origin()).isEqualTo("system property -Dseqguard.sequnce.window");
+        assertThat(problem.problem()).contains("did you mean seqguard.sequence?");
+    }
+
+    @Test
+    void aListGivenByIndexInASystemPropertyKeepsItsOrigin() {
+        // HOCON reads an object with numeric keys as a list: -Dseqguard.transports.0=grpc sets [grpc].
+        TestHome home = new TestHome(dir).systemProperty("seqguard.transports.0", "grpc");
+        LoadedConfig loaded = home.load();
+        assertThat(loaded.problems()).isEmpty();
+        assertThat(loaded.config().getStringList("seqguard.transports")).containsExactly("grpc");
+        assertThat(loaded.config().getValue("seqguard.transports").origin().description()).isEqualTo("system property -Dseqguard.transports.0");
+    }
+
+    @Test
+    void twoPropertiesOfOneSectionBothArrive() {
+        TestHome home = new TestHome(dir).systemProperty("seqguard.sequence.window", "64").systemProperty("seqguard.sequence.enforcement", "audit");
+        Config config = home.load().config();
+        assertThat(config.getInt("seqguard.sequence.window")).isEqualTo(64);
+        assertThat(config.getString("seqguard.sequence.enforcement")).isEqualTo("audit");
+        assertThat(config.getValue("seqguard.sequence.window").origin().description()).isEqualTo("system property -Dseqguard.sequence.window");
     }
 
     @Test
