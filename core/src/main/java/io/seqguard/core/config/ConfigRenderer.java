@@ -62,7 +62,8 @@ public final class ConfigRenderer {
         if (value.valueType() == ConfigValueType.NULL) {
             return "null";
         }
-        if (Secrets.sensitive(key)) {
+        // A yes/no switch (require-token) says whether a secret is needed, not what it is.
+        if (Secrets.sensitive(key) && value.valueType() != ConfigValueType.BOOLEAN) {
             return "\"" + Secrets.REDACTED + "\"";
         }
         return Secrets.maskEmbedded(value.render(CONCISE));

@@ -24,10 +24,13 @@ public final class Secrets {
     private Secrets() {
     }
 
-    /** Whether a key's value is secret, judged by its last segment (case-insensitive). */
+    /**
+     * Whether a key's value is secret, judged by its last segment (case-insensitive). A key that
+     * names where a secret is kept ({@code token-file}, {@code password-path}) is not secret.
+     */
     public static boolean sensitive(String key) {
         String last = key.substring(key.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
-        return SENSITIVE_SEGMENT.matcher(last).find();
+        return SENSITIVE_SEGMENT.matcher(last).find() && !last.endsWith("-file") && !last.endsWith("-path");
     }
 
     /** Masks credentials embedded in a textual value, such as a JDBC URL. */

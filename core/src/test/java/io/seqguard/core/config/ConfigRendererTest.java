@@ -36,6 +36,8 @@ class ConfigRendererTest {
                   client-secret = null
                   admin-token = null
                   unset-token = null
+                  require-token = null
+                  token-file = null
                   url = null
                   user = null
                   secrets { a = null }
@@ -46,6 +48,8 @@ class ConfigRendererTest {
                   password = "hunter2"
                   client-secret = "abc123"
                   admin-token = 424242
+                  require-token = true
+                  token-file = "data/admin.token"
                   url = "jdbc:postgresql://db/test?user=root&password=pgpass&ssl=true"
                   user = "root"
                   secrets { a = "deep" }
@@ -58,6 +62,8 @@ class ConfigRendererTest {
         assertThat(text).doesNotContain("hunter2", "abc123", "424242", "pgpass", "deep")
                 .contains("password = \"<redacted>\"", "client-secret = \"<redacted>\"", "admin-token = \"<redacted>\"")
                 .contains("unset-token = null")
+                // A yes/no switch and the path of a file holding a secret are not secrets.
+                .contains("require-token = true", "token-file = \"data/admin.token\"")
                 .contains("password=<redacted>&ssl=true")
                 .contains("user = \"root\"")
                 .contains("secrets = \"<redacted>\"");
