@@ -45,10 +45,19 @@ final class QueryParameters {
         return new QueryParameters(fields);
     }
 
-    /** The raw value, or null when absent. */
+    /**
+     * The raw value, or null when absent. An empty value ({@code agentGuid=}) is refused rather than
+     * read as absent: a script whose variable came out empty must not get every agent's rows.
+     */
     String value(String name) {
         Fields.Field field = fields.get(name);
-        return field == null ? null : field.getValue();
+        if (field == null) {
+            return null;
+        }
+        if (field.getValue().isEmpty()) {
+            throw new InvalidValueException(name, "is empty; leave the parameter out to mean no filter (or the default)");
+        }
+        return field.getValue();
     }
 
     /** An agent GUID, or null when absent. */

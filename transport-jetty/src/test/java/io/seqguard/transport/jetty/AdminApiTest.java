@@ -145,10 +145,16 @@ class AdminApiTest {
         "agentGuid=not-a-guid, agentGuid",
         "agentguid=91EEA947-D3FB-4CC2-AEC7-05D15CDB5C6A, agentguid",
         "limit=1&limit=2, limit",
+        "agentGuid=&limit=5, agentGuid",
+        "since=, since",
+        "limit=, limit",
     })
     void badErrorQueryParametersAre400NamingThem(String query, String field) throws Exception {
         JsonNode json = problem(server.admin(adminCall("GET", AdminHandler.ERRORS + "?" + query)), 400, "invalid-value");
         assertThat(json.path("field").asText()).isEqualTo(field);
+        if (query.startsWith(field + "=&") || query.equals(field + "=")) {
+            assertThat(json.path("detail").asText()).isEqualTo(field + " is empty; leave the parameter out to mean no filter (or the default)");
+        }
     }
 
     @Test
