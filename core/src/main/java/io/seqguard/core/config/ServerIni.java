@@ -43,9 +43,11 @@ final class ServerIni {
     static final String HISTORY_DAYS = "SequenceNumberErrorLogHistDays";
     static final String REQUIRE_VALID_SEQUENCE = "ConnectionsRequireValidSequenceNumber";
 
+    private static final String MAX_PER_HOUR_KEY = "seqguard.errors.table.max-per-hour";
+
     /** Server.ini key (lower case) to the seqguard key it sets. */
     private static final Map<String, String> MAPPED = Map.of(
-            MAX_ERRORS_PER_HOUR.toLowerCase(Locale.ROOT), "seqguard.errors.table.max-per-hour",
+            MAX_ERRORS_PER_HOUR.toLowerCase(Locale.ROOT), MAX_PER_HOUR_KEY,
             HISTORY_DAYS.toLowerCase(Locale.ROOT), "seqguard.errors.table.history-days",
             REQUIRE_VALID_SEQUENCE.toLowerCase(Locale.ROOT), "seqguard.sequence.enforcement");
 
@@ -124,7 +126,16 @@ final class ServerIni {
                 }
                 overrides = overrides.withValue(target, ConfigValueFactory.fromAnyRef(enforcement.get().configValue(), origin));
             } else {
-                overrides = overrides.withValue(target, ConfigValueFactory.fromAnyRef(number(value), origin));
+                // Checked here rather than left to the record, so that a bad line is reported even
+                // when a system property overrides the key, as a bad ConnectionsRequireValidSequenceNumber is.
+                long[] range = target.equals(MAX_PER_HOUR_KEY) ? new long[] {0, ErrorTableConfig.MAX_PER_HOUR} : new long[] {1, ErrorTableConfig.MAX_HISTORY_DAYS};
+                Object number = number(value);
+                if (!(number instanceof Long n) || n < range[0] || n > range[1]) {
+                    problems.add(new ConfigProblem(target, origin, number instanceof Long ? value : "\"" + value + "\"",
+                            "must be a whole number from " + range[0] + " to " + range[1]));
+                    continue;
+                }
+                overrides = overrides.withValue(target, ConfigValueFactory.fromAnyRef(number, origin));
             }
         }
         Optional<String> warning = ignored.isEmpty()
@@ -140,7 +151,7 @@ final class ServerIni {
         return overrides;
     }
 
-    /** Values that cannot be imported at all (the range checks are the records' job). */
+    /** Values that cannot be imported: not a number, out of range, not 0 or 1. */
     List<ConfigProblem> problems() {
         return problems;
     }

@@ -113,6 +113,20 @@ class ServerIniTest {
     }
 
     @Test
+    void aBadLineIsReportedEvenWhenASystemPropertyOverridesItsKey() {
+        TestHome home = new TestHome(dir)
+                .systemProperty("seqguard.sequence.enforcement", "enforce")
+                .systemProperty("seqguard.errors.table.history-days", "5")
+                .systemProperty("seqguard.errors.table.max-per-hour", "10");
+        Path ini = home.serverIni("[Server]\nConnectionsRequireValidSequenceNumber=yes\nSequenceNumberErrorLogHistDays=abc\n"
+                + "SequenceNumberErrorLogMaxErrorsPerHour=-1\n");
+        assertThat(home.readAll().problems()).extracting(ConfigProblem::key, ConfigProblem::origin).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("seqguard.sequence.enforcement", ini + " line 2, [Server] ConnectionsRequireValidSequenceNumber"),
+                org.assertj.core.groups.Tuple.tuple("seqguard.errors.table.history-days", ini + " line 3, [Server] SequenceNumberErrorLogHistDays"),
+                org.assertj.core.groups.Tuple.tuple("seqguard.errors.table.max-per-hour", ini + " line 4, [Server] SequenceNumberErrorLogMaxErrorsPerHour"));
+    }
+
+    @Test
     void enforcementOtherThanZeroOrOne() {
         TestHome home = new TestHome(dir);
         Path ini = home.serverIni("[Server]\r\nSequenceNumberErrorLogHistDays=7\r\nConnectionsRequireValidSequenceNumber=2\r\n");
