@@ -42,7 +42,12 @@ final class ConfigCommand implements Callable<Integer> {
 
         Path applicationConf = installation.configFile() != null ? installation.configFile() : home.resolve("conf/application.conf");
         out.println("# seqguard " + Version.current() + ", home " + home);
-        out.println("# application.conf: " + applicationConf + (Files.exists(applicationConf) ? "" : " (not found; defaults apply)"));
+        String missing = installation.configFile() != null ? " (not found: an error, named by --config)" : " (not found; defaults apply)";
+        out.println("# application.conf: " + applicationConf + (Files.exists(applicationConf) ? "" : missing));
+        if (!problems.isEmpty()) {
+            // Still printed below, as it would be read, to help find the problem; start-up refuses it.
+            out.println("# INVALID: " + problems.size() + (problems.size() == 1 ? " problem" : " problems") + ", listed on stderr; start-up would refuse it");
+        }
         out.print(ConfigRenderer.render(configuration.config(), ConfigLoader.ROOT));
         out.flush();
         configuration.warnings().forEach(w -> err.println("warning: " + w));

@@ -114,6 +114,23 @@ class MainTest {
         CliRun run = CliRun.of("config", "--home", home.toString());
         assertThat(run.exitCode()).isEqualTo(Main.FAILURE);
         assertThat(run.err()).contains("Invalid configuration").contains("1) seqguard.sequence.window").contains("lots");
+        assertThat(run.out()).contains("# INVALID: 1 problem, listed on stderr");
+    }
+
+    @Test
+    void configWithAMissingNamedFileSaysItIsAnError() {
+        CliRun run = CliRun.of("config", "--home", home.toString(), "--config", home.resolve("nowhere.conf").toString());
+        assertThat(run.exitCode()).isEqualTo(Main.FAILURE);
+        assertThat(run.out()).contains("nowhere.conf (not found: an error, named by --config)").doesNotContain("defaults apply");
+        assertThat(run.err()).contains("the file does not exist");
+    }
+
+    @Test
+    void configWithoutApplicationConfUsesTheDefaults() {
+        CliRun run = CliRun.of("config", "--home", home.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("application.conf (not found; defaults apply)").doesNotContain("INVALID");
+        assertThat(run.err()).contains("The configuration is valid.");
     }
 
     @Test
