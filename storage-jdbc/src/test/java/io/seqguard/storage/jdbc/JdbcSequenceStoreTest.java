@@ -76,10 +76,13 @@ class JdbcSequenceStoreTest {
                 assertThat(store.checkAndAdvance(a, 90, window, T0).verdict()).isEqualTo(Verdict.ACCEPTED);
                 assertThat(store.checkAndAdvance(a, 90, window, T0).verdict()).isEqualTo(Verdict.STALE);
                 assertThat(store.checkAndAdvance(a, 30, window, T0)).isEqualTo(io.seqguard.spi.CheckResult.stale(100));
-                // Strict mode drops the ring; window mode then treats everything up to last as seen.
+                // Strict mode drops the ring; window mode then treats everything up to last as seen,
+                // and nothing above it.
                 assertThat(store.checkAndAdvance(a, 101, SequencePolicy.STRICT, T0).last()).isEqualTo(100);
                 assertThat(store.checkAndAdvance(a, 95, window, T0).verdict()).isEqualTo(Verdict.STALE);
                 assertThat(store.checkAndAdvance(a, 110, window, T0).verdict()).isEqualTo(Verdict.ACCEPTED);
+                assertThat(store.checkAndAdvance(a, 101, window, T0).verdict()).isEqualTo(Verdict.STALE);
+                assertThat(store.checkAndAdvance(a, 105, window, T0).verdict()).isEqualTo(Verdict.ACCEPTED);
                 assertThat(store.checkAndAdvance(a, 105, window, T0).verdict()).isEqualTo(Verdict.STALE);
                 // Once the window has slid past the conservative words, it works as usual again.
                 assertThat(store.checkAndAdvance(a, 200, window, T0).verdict()).isEqualTo(Verdict.ACCEPTED);
