@@ -127,6 +127,14 @@ public class JdbcStoreBenchmark {
     @Param({"0"})
     public int window;
 
+    /**
+     * Share of the store's asynchronous check-ins, in percent, that come from agents never seen
+     * before (a fleet's first contact, or agents whose rows were reset): each registers a new GUID.
+     * Only {@code storeAsync}.
+     */
+    @Param({"0"})
+    public int freshPercent;
+
     private SequencePolicy policy;
 
     private String database;
@@ -184,6 +192,7 @@ public class JdbcStoreBenchmark {
         long sequence;
         int next;
         long sent;
+        long drawn;
 
         @Setup(Level.Trial)
         public void setUp() {
@@ -196,6 +205,14 @@ public class JdbcStoreBenchmark {
         /** The number for the agent {@link #nextAgent()} just returned: 0 (stale) for {@code stalePercent} of them. */
         long number(int stalePercent) {
             return sent++ % 100 < stalePercent ? 0 : sequence;
+        }
+
+        /** A new agent for {@code freshPercent} of the calls, else null. */
+        AgentIdentity freshAgent(int freshPercent) {
+            if (drawn++ % 100 >= freshPercent) {
+                return null;
+            }
+            return new AgentIdentity(AgentGuid.of(UUID.randomUUID()), new NodeName("BENCH-NEW"), null, new IpAddress("10.2.0.1"));
         }
 
         AgentIdentity nextAgent() {
@@ -222,8 +239,10 @@ public class JdbcStoreBenchmark {
         CompletableFuture<CheckResult>[] inFlight = new CompletableFuture[BATCH];
         Instant now = Instant.now();
         for (int i = 0; i < BATCH; i++) {
-            AgentIdentity agent = agents.nextAgent();
-            inFlight[i] = store.checkAndAdvanceAsync(agent, agents.number(stalePercent), policy, now).toCompletableFuture();
+            AgentIdentity fresh = agents.freshAgent(freshPercent);
+            AgentIdentity agent = fresh != null ? fresh : agents.nextAgent();
+            long number = fresh != null ? 1 : agents.number(stalePercent);
+            inFlight[i] = store.checkAndAdvanceAsync(agent, number, policy, now).toCompletableFuture();
         }
         CompletableFuture.allOf(inFlight).join();
         long previous = 0;

@@ -243,10 +243,33 @@ final class AgentStates {
                 }
             }
         }
-        for (WindowCheckIn c : absent) {
-            results.put(c.guid(), registerOrDecide(tx, c));
-        }
+        registerAbsent(tx, absent, results);
         return results;
+    }
+
+    /**
+     * The batch's GUIDs its locking read did not find: several inserted together (one bulk
+     * statement where the dialect has one), then read back locked, the version each was inserted
+     * with telling this transaction's rows from those another node registered meanwhile, which are
+     * decided alone.
+     */
+    private void registerAbsent(Handle tx, List<WindowCheckIn> absent, Map<String, CheckResult> results) {
+        if (absent.size() < 2) {
+            for (WindowCheckIn c : absent) {
+                results.put(c.guid(), registerOrDecide(tx, c));
+            }
+            return;
+        }
+        dialect.insertAgentsIfAbsent(tx, absent.stream().map(WindowCheckIn::registration).toList());
+        Map<String, Long> versions = new HashMap<>();
+        tx.createQuery("SELECT guid, ver FROM seqguard_agents WHERE guid IN (<guids>) ORDER BY guid" + dialect.binaryCollation() + " FOR UPDATE")
+                .bindList("guids", absent.stream().map(WindowCheckIn::guid).toList())
+                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
+                .forEach(e -> versions.put(e.getKey(), e.getValue()));
+        for (WindowCheckIn c : absent) {
+            Long version = versions.get(c.guid());
+            results.put(c.guid(), version != null && version == c.registration().ver() ? CheckResult.registered() : registerOrDecide(tx, c));
+        }
     }
 
     /** Inside the batch's transaction: registers the GUID, or decides on the row another node registered meanwhile. */

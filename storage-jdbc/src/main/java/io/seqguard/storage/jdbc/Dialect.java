@@ -111,6 +111,17 @@ abstract sealed class Dialect permits PostgresDialect, MariaDbDialect {
     /** Inserts the agent row unless the GUID exists. @return true when inserted */
     abstract boolean insertAgentIfAbsent(Handle h, AgentRow row);
 
+    /**
+     * Inserts each row whose GUID does not exist, leaving the others as they are, with as few
+     * round trips as this server allows; which rows were inserted the caller learns from their
+     * versions. One statement per row here.
+     */
+    void insertAgentsIfAbsent(Handle h, List<AgentRow> rows) {
+        for (AgentRow row : rows) {
+            insertAgentIfAbsent(h, row);
+        }
+    }
+
     /** Inserts the hour's counter row at zero unless it exists. @return true when inserted */
     abstract boolean insertHourIfAbsent(Handle h, LocalDateTime hour);
 
