@@ -38,20 +38,31 @@ final class PostgresDialect extends Dialect {
     /*
      * The same upsert for many GUIDs in one statement and one commit (group commit). Rows are fed in
      * GUID order so that concurrent batches lock rows in the same order and cannot deadlock each
-     * other; RETURNING names the rows that were written, every other GUID was stale.
+     * other. One row comes back per GUID: prev_last for the rows that were written; for the others
+     * (stale) the stored last as the statement's snapshot shows it, read only for them. The
+     * snapshot predates the upsert's lock, so a number made stale by a commit after it finds an
+     * older value there (lower than the number, or no row at all); those are read again after the
+     * commit, as every stale row used to be.
      */
     private static final String STRICT_UPSERT_BATCH = """
-            INSERT INTO seqguard_agents AS a
-                (guid, last, prev_last, ring, ver, first_seen, last_seen, last_node_name, last_mac, last_ip)
-            SELECT u.guid, u.last, -1, NULL, u.ver, u.at::timestamp(3), u.at::timestamp(3), u.node, u.mac, u.ip
-            FROM unnest(:guids, :lasts, :vers, :ats, :nodes, :macs, :ips) AS u(guid, last, ver, at, node, mac, ip)
-            ORDER BY u.guid COLLATE "C"
-            ON CONFLICT (guid) DO UPDATE SET
-                prev_last = a.last, last = EXCLUDED.last, ring = NULL, ver = a.ver + 1,
-                last_seen = EXCLUDED.last_seen, last_node_name = EXCLUDED.last_node_name,
-                last_mac = EXCLUDED.last_mac, last_ip = EXCLUDED.last_ip
-            WHERE a.last < EXCLUDED.last
-            RETURNING a.guid, a.prev_last""";
+            WITH u AS (
+                SELECT * FROM unnest(:guids, :lasts, :vers, :ats, :nodes, :macs, :ips) AS u(guid, last, ver, at, node, mac, ip)
+            ), w AS (
+                INSERT INTO seqguard_agents AS a
+                    (guid, last, prev_last, ring, ver, first_seen, last_seen, last_node_name, last_mac, last_ip)
+                SELECT u.guid, u.last, -1, NULL, u.ver, u.at::timestamp(3), u.at::timestamp(3), u.node, u.mac, u.ip
+                FROM u
+                ORDER BY u.guid COLLATE "C"
+                ON CONFLICT (guid) DO UPDATE SET
+                    prev_last = a.last, last = EXCLUDED.last, ring = NULL, ver = a.ver + 1,
+                    last_seen = EXCLUDED.last_seen, last_node_name = EXCLUDED.last_node_name,
+                    last_mac = EXCLUDED.last_mac, last_ip = EXCLUDED.last_ip
+                WHERE a.last < EXCLUDED.last
+                RETURNING a.guid, a.prev_last
+            )
+            SELECT u.guid, w.prev_last,
+                   CASE WHEN w.guid IS NULL THEN (SELECT s.last FROM seqguard_agents s WHERE s.guid = u.guid) END AS stored
+            FROM u LEFT JOIN w ON w.guid = u.guid""";
 
     private static final String INSERT_AGENT = """
             INSERT INTO seqguard_agents
@@ -89,12 +100,26 @@ final class PostgresDialect extends Dialect {
 
     @Override
     Map<String, CheckResult> strictUpsertBatch(Handle h, List<AgentRow> rows) throws SQLException {
-        // Only the written rows come back (the upsert's WHERE leaves stale ones out of RETURNING).
-        Map<String, CheckResult> written = new HashMap<>();
+        Map<String, Long> numbers = new HashMap<>();
+        for (AgentRow row : rows) {
+            numbers.put(row.guid(), row.last());
+        }
+        Map<String, CheckResult> answers = new HashMap<>();
         bindRows(h.createQuery(STRICT_UPSERT_BATCH), h.getConnection(), rows, false)
-                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
-                .forEach(e -> written.put(e.getKey(), e.getValue() < 0 ? CheckResult.registered() : CheckResult.accepted(e.getValue())));
-        return written;
+                .map((rs, ctx) -> new BatchRow(rs.getString(1), rs.getObject(2, Long.class), rs.getObject(3, Long.class)))
+                .forEach(r -> {
+                    if (r.prevLast() != null) {
+                        answers.put(r.guid(), r.prevLast() < 0 ? CheckResult.registered() : CheckResult.accepted(r.prevLast()));
+                    } else if (r.stored() != null && r.stored() >= numbers.get(r.guid())) {
+                        answers.put(r.guid(), CheckResult.stale(r.stored()));
+                    }
+                    // else stale, and the snapshot does not explain why: left out, read again after the commit
+                });
+        return answers;
+    }
+
+    /** One GUID of the batch: the previous last when written, else the stored last in the statement's snapshot (null when none). */
+    private record BatchRow(String guid, Long prevLast, Long stored) {
     }
 
     /*

@@ -65,6 +65,43 @@ class JdbcSequenceStoreTest {
 
     @ParameterizedTest
     @EnumSource(TestDatabase.Server.class)
+    void aNumberMadeStaleByACommitDuringItsBatchIsAnsweredWithTheValueThatMadeItStale(TestDatabase.Server server) throws Exception {
+        try (TestDatabase db = TestDatabase.create(server)) {
+            JdbcSequenceStore store = new JdbcSequenceStore(db.config(db.url(), 2, java.time.Duration.ofSeconds(5), 64));
+            store.start();
+            try {
+                AgentIdentity raised = agent("PC-R", "001122AABB01");
+                AgentIdentity staleAnyway = agent("PC-S", "001122AABB02");
+                assertThat(store.checkAndAdvance(raised, 10, SequencePolicy.STRICT, T0).verdict()).isEqualTo(Verdict.REGISTERED);
+                assertThat(store.checkAndAdvance(staleAnyway, 10, SequencePolicy.STRICT, T0).verdict()).isEqualTo(Verdict.REGISTERED);
+                java.util.concurrent.CompletableFuture<io.seqguard.spi.CheckResult> atRaised;
+                java.util.concurrent.CompletableFuture<io.seqguard.spi.CheckResult> atStale;
+                // Another node raises the row to 20 and commits while the batch waits for its lock:
+                // the batch began with 10 in view, and must not answer 15 "stale, last 10".
+                try (java.sql.Connection raiser = db.connect()) {
+                    raiser.setAutoCommit(false);
+                    try (java.sql.Statement s = raiser.createStatement()) {
+                        assertThat(s.executeUpdate("UPDATE seqguard_agents SET last = 20 WHERE guid = '" + raised.guid() + "'")).isEqualTo(1);
+                    }
+                    atStale = store.checkAndAdvanceAsync(staleAnyway, 5, SequencePolicy.STRICT, T0).toCompletableFuture();
+                    atRaised = store.checkAndAdvanceAsync(raised, 15, SequencePolicy.STRICT, T0).toCompletableFuture();
+                    db.awaitLockWait(atRaised);
+                    raiser.commit();
+                }
+                assertThat(atRaised.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(io.seqguard.spi.CheckResult.stale(20));
+                assertThat(atStale.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(io.seqguard.spi.CheckResult.stale(10));
+                assertThat(store.agentInfo(raised.guid(), T0).orElseThrow().last()).isEqualTo(20);
+                // Stale numbers that nothing raised meanwhile are answered from the batch itself.
+                assertThat(store.checkAndAdvanceAsync(raised, 19, SequencePolicy.STRICT, T0).toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS))
+                        .isEqualTo(io.seqguard.spi.CheckResult.stale(20));
+            } finally {
+                store.stop();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Server.class)
     void windowAndStrictModesShareRows(TestDatabase.Server server) throws Exception {
         try (TestDatabase db = TestDatabase.create(server)) {
             JdbcSequenceStore store = new JdbcSequenceStore(db.config(2));
