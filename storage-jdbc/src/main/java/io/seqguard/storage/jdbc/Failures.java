@@ -13,11 +13,16 @@ import java.sql.SQLTransientException;
  * allows. Stateless and thread safe.
  *
  * <p>Transient means "the database could not answer now, nothing was acknowledged": no connection
- * within the timeout, a broken or killed connection, a timed-out statement, a deadlock or
- * serialization failure, a server shutting down or out of resources. Everything else (bad SQL, a
+ * within the timeout, a broken or killed connection, a timed-out statement or lock wait, a deadlock
+ * or serialization failure, a server shutting down, out of resources or read-only (failing over). Everything else (bad SQL, a
  * missing table, a constraint we did not expect) is internal: retrying will not help.
  */
 final class Failures {
+    /** MariaDB/MySQL: innodb_lock_wait_timeout ran out. */
+    private static final int ER_LOCK_WAIT_TIMEOUT = 1205;
+    /** MariaDB/MySQL: the server runs with --read-only (a replica, or a primary being failed over). */
+    private static final int ER_OPTION_PREVENTS_STATEMENT = 1290;
+
     private Failures() {
     }
 
@@ -44,11 +49,17 @@ final class Failures {
     }
 
     private static boolean isTransientState(SQLException e) {
+        // MariaDB/MySQL report these with the catch-all state HY000.
+        if (e.getErrorCode() == ER_LOCK_WAIT_TIMEOUT || e.getErrorCode() == ER_OPTION_PREVENTS_STATEMENT) {
+            return true;
+        }
         String state = e.getSQLState();
         if (state == null) {
             return false;
         }
         return state.startsWith("08")         // connection exception
+                || state.equals("25006")       // read-only transaction: a standby, or a primary being failed over
+                || state.equals("55P03")       // PostgreSQL: lock_timeout ran out
                 || state.startsWith("40")      // serialization failure, deadlock
                 || state.startsWith("53")      // PostgreSQL: insufficient resources (too many connections)
                 || state.startsWith("57")      // PostgreSQL: admin shutdown, query canceled, cannot connect now

@@ -349,10 +349,16 @@ final class StrictBatcher {
 
     /**
      * Sends the write of {@code batch} (built by {@code writeOf}) in a transaction of its own,
-     * retrying deadlocks; null when it did not commit (all failed) or was sent row by row with some
-     * rows failing (each answered already). A multi-row batch that fails for a reason that is not
-     * transient is sent again row by row: the rows that go through get their answers, and only the
-     * ones the database refuses fail.
+     * retrying deadlocks. Returns the answers by GUID (a strict row left out is stale, its stored
+     * value not known yet), or null when nothing is left to answer: the batch failed as a whole,
+     * or a one-by-one fallback answered each row. A multi-row batch that fails for a reason that is
+     * not transient is sent again row by row: the rows that go through get their answers, and only
+     * the ones the database refuses fail (they are answered here, and the map leaves them out).
+     *
+     * <p>The resend relies on a failed write having stored nothing: every write runs in one
+     * statement or one transaction that the failure rolled back, and a write that commits rows one
+     * by one reports them with a {@link PartialBatchException} instead of failing. A write that
+     * did work after its commit and then failed would have its rows sent twice.
      */
     private Map<String, CheckResult> send(List<QueuedCheckIn> batch, Function<List<QueuedCheckIn>, WriteCall> writeOf) {
         WriteCall write = writeOf.apply(batch);

@@ -73,7 +73,8 @@ class RefusedRowTest {
                 AgentIdentity windowB = newAgent();
                 AgentIdentity windowBad = newAgent();
                 AgentIdentity fresh = newAgent();
-                for (AgentIdentity agent : List.of(blocker, strictA, strictB, strictBad)) {
+                AgentIdentity strictStale = newAgent();
+                for (AgentIdentity agent : List.of(blocker, strictA, strictB, strictBad, strictStale)) {
                     assertThat(store.checkAndAdvance(agent, 10, SequencePolicy.STRICT, NOW)).isEqualTo(CheckResult.registered());
                 }
                 for (AgentIdentity agent : List.of(windowA, windowB, windowBad)) {
@@ -91,8 +92,9 @@ class RefusedRowTest {
                     for (AgentIdentity agent : List.of(strictA, strictBad, strictB)) {
                         answers.put(agent, store.checkAndAdvanceAsync(agent, 11, SequencePolicy.STRICT, NOW).toCompletableFuture());
                     }
-                    // A stale number in the same batch keeps its answer too.
+                    // A new agent and a stale number in the same batch keep their answers too.
                     answers.put(fresh, store.checkAndAdvanceAsync(fresh, 5, SequencePolicy.STRICT, NOW).toCompletableFuture());
+                    answers.put(strictStale, store.checkAndAdvanceAsync(strictStale, 9, SequencePolicy.STRICT, NOW).toCompletableFuture());
                     answers.put(windowA, store.checkAndAdvanceAsync(windowA, 9, SequencePolicy.window(8), NOW).toCompletableFuture());
                     answers.put(windowBad, store.checkAndAdvanceAsync(windowBad, 11, SequencePolicy.window(8), NOW).toCompletableFuture());
                     answers.put(windowB, store.checkAndAdvanceAsync(windowB, 10, SequencePolicy.window(8), NOW).toCompletableFuture());
@@ -104,6 +106,7 @@ class RefusedRowTest {
                 assertThat(answers.get(strictA).get(GUARD_SECONDS, TimeUnit.SECONDS)).isEqualTo(CheckResult.accepted(10));
                 assertThat(answers.get(strictB).get(GUARD_SECONDS, TimeUnit.SECONDS)).isEqualTo(CheckResult.accepted(10));
                 assertThat(answers.get(fresh).get(GUARD_SECONDS, TimeUnit.SECONDS)).isEqualTo(CheckResult.registered());
+                assertThat(answers.get(strictStale).get(GUARD_SECONDS, TimeUnit.SECONDS)).isEqualTo(CheckResult.stale(10));
                 assertThat(answers.get(windowA).get(GUARD_SECONDS, TimeUnit.SECONDS)).as("inside the window").isEqualTo(CheckResult.accepted(10));
                 assertThat(answers.get(windowB).get(GUARD_SECONDS, TimeUnit.SECONDS)).as("seen already").isEqualTo(CheckResult.stale(10));
                 for (AgentIdentity bad : List.of(strictBad, windowBad)) {
