@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
@@ -248,9 +249,8 @@ final class AgentStates {
     }
 
     /**
-     * The batch's GUIDs its locking read did not find: several inserted together (one bulk
-     * statement where the dialect has one), then read back locked, the version each was inserted
-     * with telling this transaction's rows from those another node registered meanwhile, which are
+     * The batch's GUIDs its locking read did not find: several inserted together and read back
+     * locked ({@link Dialect#insertAbsentAndLock}); those another node registered meanwhile are
      * decided alone.
      */
     private void registerAbsent(Handle tx, List<WindowCheckIn> absent, Map<String, CheckResult> results) {
@@ -260,15 +260,9 @@ final class AgentStates {
             }
             return;
         }
-        dialect.insertAgentsIfAbsent(tx, absent.stream().map(WindowCheckIn::registration).toList());
-        Map<String, Long> versions = new HashMap<>();
-        tx.createQuery("SELECT guid, ver FROM seqguard_agents WHERE guid IN (<guids>) ORDER BY guid" + dialect.binaryCollation() + " FOR UPDATE")
-                .bindList("guids", absent.stream().map(WindowCheckIn::guid).toList())
-                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
-                .forEach(e -> versions.put(e.getKey(), e.getValue()));
+        Set<String> inserted = dialect.insertAbsentAndLock(tx, absent.stream().map(WindowCheckIn::registration).toList());
         for (WindowCheckIn c : absent) {
-            Long version = versions.get(c.guid());
-            results.put(c.guid(), version != null && version == c.registration().ver() ? CheckResult.registered() : registerOrDecide(tx, c));
+            results.put(c.guid(), inserted.contains(c.guid()) ? CheckResult.registered() : registerOrDecide(tx, c));
         }
     }
 

@@ -2,12 +2,15 @@ package io.seqguard.storage.jdbc;
 
 import io.seqguard.spi.CheckResult;
 import java.time.LocalDateTime;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -113,13 +116,37 @@ abstract sealed class Dialect permits PostgresDialect, MariaDbDialect {
 
     /**
      * Inserts each row whose GUID does not exist, leaving the others as they are, with as few
-     * round trips as this server allows; which rows were inserted the caller learns from their
-     * versions. One statement per row here.
+     * round trips as this server allows. One statement per row here.
      */
     void insertAgentsIfAbsent(Handle h, List<AgentRow> rows) {
         for (AgentRow row : rows) {
             insertAgentIfAbsent(h, row);
         }
+    }
+
+    /**
+     * In a batch's transaction, for GUIDs its locking read did not find: inserts those still
+     * absent ({@link #insertAgentsIfAbsent}), then reads every one back locked. Returns the GUIDs
+     * this transaction inserted, told by the version each row was inserted with; the others were
+     * registered by another node meanwhile (or are gone again after a reset) and are for the
+     * caller to decide alone.
+     */
+    final Set<String> insertAbsentAndLock(Handle tx, List<AgentRow> rows) {
+        insertAgentsIfAbsent(tx, rows);
+        Map<String, Long> versions = new HashMap<>();
+        for (AgentRow row : rows) {
+            versions.put(row.guid(), row.ver());
+        }
+        Set<String> inserted = new HashSet<>();
+        tx.createQuery("SELECT guid, ver FROM seqguard_agents WHERE guid IN (<guids>) ORDER BY guid" + binaryCollation() + " FOR UPDATE")
+                .bindList("guids", rows.stream().map(AgentRow::guid).toList())
+                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
+                .forEach(e -> {
+                    if (e.getValue().equals(versions.get(e.getKey()))) {
+                        inserted.add(e.getKey());
+                    }
+                });
+        return inserted;
     }
 
     /** Inserts the hour's counter row at zero unless it exists. @return true when inserted */

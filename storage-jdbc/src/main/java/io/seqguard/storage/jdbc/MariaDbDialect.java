@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
@@ -232,9 +233,9 @@ final class MariaDbDialect extends Dialect {
 
     /**
      * The batch's GUIDs its locking read did not find, in GUID order: inserted with one bulk
-     * statement, then read back locked, the version each was inserted with telling the rows this
-     * transaction inserted from those another node registered meanwhile, which are decided alone
-     * with the single upsert. One round trip for a fleet's first contact instead of one per agent.
+     * statement and read back locked ({@link #insertAbsentAndLock}); those another node registered
+     * meanwhile are decided alone with the single upsert. One round trip for a fleet's first
+     * contact instead of one per agent.
      */
     private void register(Handle tx, List<AgentRow> absent, Map<String, CheckResult> results) {
         if (absent.size() == 1) {
@@ -244,15 +245,9 @@ final class MariaDbDialect extends Dialect {
         if (absent.isEmpty()) {
             return;
         }
-        insertAgentsIfAbsent(tx, absent);
-        Map<String, Long> versions = new HashMap<>();
-        tx.createQuery("SELECT guid, ver FROM seqguard_agents WHERE guid IN (<guids>) ORDER BY guid FOR UPDATE")
-                .bindList("guids", absent.stream().map(AgentRow::guid).toList())
-                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
-                .forEach(e -> versions.put(e.getKey(), e.getValue()));
+        Set<String> inserted = insertAbsentAndLock(tx, absent);
         for (AgentRow row : absent) {
-            Long version = versions.get(row.guid());
-            results.put(row.guid(), version != null && version == row.ver() ? CheckResult.registered() : strictUpsert(tx, row));
+            results.put(row.guid(), inserted.contains(row.guid()) ? CheckResult.registered() : strictUpsert(tx, row));
         }
     }
 

@@ -3,9 +3,6 @@ package io.seqguard.storage.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.seqguard.spi.AgentGuid;
 import io.seqguard.spi.AgentIdentity;
 import io.seqguard.spi.CheckResult;
@@ -13,7 +10,6 @@ import io.seqguard.spi.SequencePolicy;
 import io.seqguard.spi.Verdict;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -27,11 +23,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * A server whose binary log is statement-based refuses InnoDB writes at READ COMMITTED (error 1665),
@@ -47,19 +41,8 @@ class MariaDbStatementBinlogTest {
     @TempDir
     Path folder;
 
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    private final Logger dialectLog = (Logger) LoggerFactory.getLogger(MariaDbDialect.class);
-
-    @BeforeEach
-    void captureDialectLogs() {
-        logs.start();
-        dialectLog.addAppender(logs);
-    }
-
-    @AfterEach
-    void stopCapturing() {
-        dialectLog.detachAppender(logs);
-    }
+    @RegisterExtension
+    final CapturedLog log = new CapturedLog(MariaDbDialect.class);
 
     private JdbcSequenceStore store(PrivateMariaDb server, int poolSize) {
         return new JdbcSequenceStore(new JdbcConfig(server.url(DATABASE), "root", "", poolSize, Duration.ofSeconds(5), Duration.ofSeconds(10),
@@ -70,9 +53,6 @@ class MariaDbStatementBinlogTest {
         return AgentIdentity.of(AgentGuid.of(UUID.randomUUID()));
     }
 
-    private List<String> messages(Level level) {
-        return logs.list.stream().filter(e -> e.getLevel() == level).map(ILoggingEvent::getFormattedMessage).toList();
-    }
 
     @Test
     void aStatementBasedBinaryLogAtStartKeepsCheckInsUnbatchedAndExact() throws Exception {
@@ -81,7 +61,7 @@ class MariaDbStatementBinlogTest {
             store.start();
             ExecutorService pool = Executors.newFixedThreadPool(8);
             try {
-                assertThat(messages(Level.WARN)).as("the start-up warning").anySatisfy(m -> assertThat(m).contains("STATEMENT format"));
+                assertThat(log.messages(Level.WARN)).as("the start-up warning").anySatisfy(m -> assertThat(m).contains("STATEMENT format"));
                 AgentIdentity agent = newAgent();
                 // No batch writer: the asynchronous call ran on this thread and is done on return.
                 CompletableFuture<CheckResult> first = store.checkAndAdvanceAsync(agent, 1, SequencePolicy.STRICT, NOW).toCompletableFuture();
@@ -108,7 +88,7 @@ class MariaDbStatementBinlogTest {
                 }
                 assertThat(accepted).as("numbers accepted").isEqualTo(40);
                 assertThat(store.agentInfo(agent.guid(), NOW).orElseThrow().last()).isEqualTo(41);
-                assertThat(messages(Level.ERROR)).as("no batch was ever refused").isEmpty();
+                assertThat(log.messages(Level.ERROR)).as("no batch was ever refused").isEmpty();
             } finally {
                 pool.shutdownNow();
                 store.stop();
@@ -123,7 +103,7 @@ class MariaDbStatementBinlogTest {
             JdbcSequenceStore store = store(server, 2);
             store.start();
             try {
-                assertThat(messages(Level.WARN)).as("MIXED batches").noneSatisfy(m -> assertThat(m).contains("STATEMENT"));
+                assertThat(log.messages(Level.WARN)).as("MIXED batches").noneSatisfy(m -> assertThat(m).contains("STATEMENT"));
                 AgentIdentity blocker = newAgent();
                 List<AgentIdentity> known = new ArrayList<>();
                 for (int i = 0; i < 6; i++) {
@@ -181,7 +161,7 @@ class MariaDbStatementBinlogTest {
                 for (AgentIdentity agent : fresh) {
                     assertThat(store.agentInfo(agent.guid(), NOW).orElseThrow().last()).as("new agent %s", agent.guid()).isEqualTo(5);
                 }
-                assertThat(messages(Level.ERROR)).as("the refusal, logged once")
+                assertThat(log.messages(Level.ERROR)).as("the refusal, logged once")
                         .singleElement().satisfies(m -> assertThat(m).contains("STATEMENT format now"));
                 assertThat(binlogFormatOfNewSessions(server)).isEqualTo("STATEMENT");
             } finally {
@@ -241,7 +221,7 @@ class MariaDbStatementBinlogTest {
                 assertThat(store.agentInfo(strictBad.guid(), NOW).orElseThrow().last()).isEqualTo(10);
                 // Sent once: 9 inside the window was accepted, so a second 9 is stale.
                 assertThat(store.checkAndAdvance(windowA, 9, SequencePolicy.window(8), NOW)).isEqualTo(CheckResult.stale(10));
-                assertThat(messages(Level.ERROR)).as("the refusal, logged once").hasSize(1);
+                assertThat(log.messages(Level.ERROR)).as("the refusal, logged once").hasSize(1);
             } finally {
                 store.stop();
             }
@@ -272,18 +252,7 @@ class MariaDbStatementBinlogTest {
 
     /** A session holding the agent's row locked until it rolls back. */
     private static Connection lockRow(PrivateMariaDb server, AgentIdentity agent) throws Exception {
-        Connection lock = server.connect(DATABASE);
-        try {
-            lock.setAutoCommit(false);
-            try (PreparedStatement s = lock.prepareStatement("SELECT guid FROM seqguard_agents WHERE guid = ? FOR UPDATE")) {
-                s.setString(1, agent.guid().toString());
-                s.executeQuery().close();
-            }
-        } catch (Exception e) {
-            lock.close();
-            throw e;
-        }
-        return lock;
+        return TestDatabase.lockRow(server.connect(DATABASE), agent);
     }
 
     private static void killSessionsOf(PrivateMariaDb server, String database) throws Exception {

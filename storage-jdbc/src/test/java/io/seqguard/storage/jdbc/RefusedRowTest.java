@@ -3,9 +3,6 @@ package io.seqguard.storage.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.seqguard.spi.AgentGuid;
 import io.seqguard.spi.AgentIdentity;
 import io.seqguard.spi.CheckResult;
@@ -21,11 +18,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.slf4j.LoggerFactory;
 
 /**
  * A row the database refuses inside a batch (here a CHECK constraint of the operator's; a trigger
@@ -38,19 +33,8 @@ class RefusedRowTest {
     /** Only a guard against a hang; no step waits this long when it works. */
     private static final long GUARD_SECONDS = 30;
 
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    private final Logger batcherLog = (Logger) LoggerFactory.getLogger(StrictBatcher.class);
-
-    @BeforeEach
-    void captureBatcherLogs() {
-        logs.start();
-        batcherLog.addAppender(logs);
-    }
-
-    @AfterEach
-    void stopCapturing() {
-        batcherLog.detachAppender(logs);
-    }
+    @RegisterExtension
+    final CapturedLog log = new CapturedLog(StrictBatcher.class);
 
     private static AgentIdentity newAgent() {
         return AgentIdentity.of(AgentGuid.of(UUID.randomUUID()));
@@ -125,7 +109,7 @@ class RefusedRowTest {
                 assertThat(store.checkAndAdvance(windowA, 9, SequencePolicy.window(8), NOW)).as("9 accepted once").isEqualTo(CheckResult.stale(10));
                 assertThat(store.checkAndAdvance(strictA, 11, SequencePolicy.STRICT, NOW)).isEqualTo(CheckResult.stale(11));
                 // Both kinds of batch held the refused row together with others.
-                assertThat(logs.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage))
+                assertThat(log.messages(Level.WARN))
                         .as("the batches sent again row by row")
                         .hasSize(2)
                         .allSatisfy(m -> assertThat(m).contains("sending its rows one by one").contains("refused_by_the_test"));

@@ -135,7 +135,11 @@ final class TestDatabase implements AutoCloseable {
 
     /** A session holding the agent's row locked until it rolls back (or is closed). */
     Connection lockRow(AgentIdentity agent) throws SQLException {
-        Connection c = connect();
+        return lockRow(connect(), agent);
+    }
+
+    /** {@code c}, a new session on a database of either server, holding the agent's row locked until it rolls back (or is closed). */
+    static Connection lockRow(Connection c, AgentIdentity agent) throws SQLException {
         try {
             c.setAutoCommit(false);
             try (PreparedStatement s = c.prepareStatement("SELECT guid FROM seqguard_agents WHERE guid = ? FOR UPDATE")) {

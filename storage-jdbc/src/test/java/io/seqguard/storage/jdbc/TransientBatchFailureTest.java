@@ -3,9 +3,6 @@ package io.seqguard.storage.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.seqguard.spi.AgentGuid;
 import io.seqguard.spi.AgentIdentity;
 import io.seqguard.spi.CheckResult;
@@ -21,12 +18,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.slf4j.LoggerFactory;
 
 /**
  * Failures that say "the database cannot take writes now" rather than "this row is refused" are
@@ -38,19 +33,8 @@ class TransientBatchFailureTest {
     private static final Instant NOW = Instant.parse("2024-06-01T12:00:00Z");
     private static final long GUARD_SECONDS = 30;
 
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    private final Logger batcherLog = (Logger) LoggerFactory.getLogger(StrictBatcher.class);
-
-    @BeforeEach
-    void captureBatcherLogs() {
-        logs.start();
-        batcherLog.addAppender(logs);
-    }
-
-    @AfterEach
-    void stopCapturing() {
-        batcherLog.detachAppender(logs);
-    }
+    @RegisterExtension
+    final CapturedLog log = new CapturedLog(StrictBatcher.class);
 
     private static AgentIdentity newAgent() {
         return AgentIdentity.of(AgentGuid.of(UUID.randomUUID()));
@@ -126,7 +110,7 @@ class TransientBatchFailureTest {
     }
 
     private List<String> resends() {
-        return logs.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage)
+        return log.messages(Level.WARN).stream()
                 .filter(m -> m.contains("one by one")).toList();
     }
 
