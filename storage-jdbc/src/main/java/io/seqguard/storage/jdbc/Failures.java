@@ -48,6 +48,21 @@ final class Failures {
         return false;
     }
 
+    /**
+     * Whether the database rolled the statement or transaction back to break a deadlock or a
+     * serialization conflict (SQLState 40001, 40P01): nothing of it was stored, and sending it
+     * again is what the database asks for.
+     */
+    static boolean isRollbackConflict(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().equals("40P01") || sql.getSQLState().equals("40001"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean isTransientState(SQLException e) {
         // MariaDB/MySQL report these with the catch-all state HY000.
         if (e.getErrorCode() == ER_LOCK_WAIT_TIMEOUT || e.getErrorCode() == ER_OPTION_PREVENTS_STATEMENT) {

@@ -33,17 +33,27 @@ final class PartialBatchException extends RuntimeException {
 
     /**
      * Sends each item alone (each committing on its own) and returns the answers by GUID; when any
-     * failed, throws this exception with the answers of the others, which must not be lost.
+     * failed, throws this exception with the answers of the others, which must not be lost. An item
+     * the database rolled back to break a deadlock is sent again, up to
+     * {@link StrictBatcher#RETRIES} times, as a whole batch would be: {@code send} must then have
+     * stored nothing of it.
      */
     static <T> Map<String, io.seqguard.spi.CheckResult> eachAlone(List<T> items, Function<T, String> guid,
             Function<T, io.seqguard.spi.CheckResult> send) {
         Map<String, io.seqguard.spi.CheckResult> decided = new HashMap<>();
         Map<String, RuntimeException> failed = new HashMap<>();
         for (T item : items) {
-            try {
-                decided.put(guid.apply(item), send.apply(item));
-            } catch (RuntimeException e) {
-                failed.put(guid.apply(item), e);
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    decided.put(guid.apply(item), send.apply(item));
+                    break;
+                } catch (RuntimeException e) {
+                    if (attempt < StrictBatcher.RETRIES && Failures.isRollbackConflict(e)) {
+                        continue;
+                    }
+                    failed.put(guid.apply(item), e);
+                    break;
+                }
             }
         }
         if (failed.isEmpty()) {

@@ -72,7 +72,8 @@ final class StrictBatcher {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(StrictBatcher.class);
-    private static final int RETRIES = 3;
+    /** How often a batch the database rolled back to break a deadlock is sent again. */
+    static final int RETRIES = 3;
     /** Longest the expiry thread sleeps, so that claimed requests leave {@link #unclaimed} soon. */
     private static final long EXPIRY_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -380,7 +381,7 @@ final class StrictBatcher {
                 return null;
             } catch (RuntimeException | java.sql.SQLException e) {
                 failure = e;
-                if (!isRetryable(e)) {
+                if (!Failures.isRollbackConflict(e)) {
                     break;
                 }
                 LOG.debug("Retrying a batch of {} after {}", batch.size(), e.toString());
@@ -480,16 +481,6 @@ final class StrictBatcher {
                 p.result().completeExceptionally(Failures.translate("check-in", e));
             }
         }
-    }
-
-    private static boolean isRetryable(Exception e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().equals("40P01") || sql.getSQLState().equals("40001"))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static void failAll(List<QueuedCheckIn> pending, StorageException failure) {
