@@ -12,11 +12,41 @@ import java.util.function.Function;
  * state is read back from the file. Bounded so that a million registered agents do not have to
  * fit in the heap (about 200 bytes per entry).
  *
+ * <p>A strict-mode state is kept as a number in a slot that a later commit overwrites in place,
+ * not as the {@link SequenceState} the check produced: the cache lives in the old generation, and
+ * a new state object per accepted check-in, referenced from there until the agent's next check-in,
+ * made every young collection scan the whole cache and copy the states (about 3 of the 7 ms of
+ * each pause at 20,000 check-ins per second; docs/PERFORMANCE.md). {@link #get} builds the state
+ * it returns, which dies young. A window-mode state, which carries its ring, is kept as it is.
+ *
  * <p>Not thread safe: owned by the writer thread.
  */
 final class AgentStateCache {
+    /** One agent's committed state: {@code last} alone in strict mode, else the whole state. */
+    private static final class Slot {
+        long last;
+        SequenceState windowed;
+
+        Slot(SequenceState state) {
+            set(state);
+        }
+
+        void set(SequenceState state) {
+            if (state.hasRing()) {
+                windowed = state;
+            } else {
+                windowed = null;
+                last = state.last();
+            }
+        }
+
+        SequenceState state() {
+            return windowed != null ? windowed : SequenceState.strict(last);
+        }
+    }
+
     private final int capacity;
-    private final LinkedHashMap<AgentGuid, SequenceState> map;
+    private final LinkedHashMap<AgentGuid, Slot> map;
 
     AgentStateCache(int capacity) {
         this.capacity = capacity;
@@ -24,7 +54,7 @@ final class AgentStateCache {
             private static final long serialVersionUID = 1L;
 
             @Override
-            protected boolean removeEldestEntry(Map.Entry<AgentGuid, SequenceState> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<AgentGuid, Slot> eldest) {
                 return size() > AgentStateCache.this.capacity;
             }
         };
@@ -32,12 +62,22 @@ final class AgentStateCache {
 
     /** The committed state, or null when not cached. */
     SequenceState get(AgentGuid guid) {
-        return capacity == 0 ? null : map.get(guid);
+        if (capacity == 0) {
+            return null;
+        }
+        Slot slot = map.get(guid);
+        return slot == null ? null : slot.state();
     }
 
     void put(AgentGuid guid, SequenceState state) {
-        if (capacity > 0) {
-            map.put(guid, state);
+        if (capacity == 0) {
+            return;
+        }
+        Slot slot = map.get(guid);
+        if (slot == null) {
+            map.put(guid, new Slot(state));
+        } else {
+            slot.set(state);
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.seqguard.spi.AgentGuid;
+import io.seqguard.spi.SequenceCheck;
 import io.seqguard.spi.SequenceState;
 import io.seqguard.storage.tck.TestAgents;
 import java.util.LinkedHashMap;
@@ -70,5 +71,35 @@ class AgentStateCacheTest {
         cache.put(TestAgents.guid(3), state(3));
         assertThat(cache.get(B)).as("least recently used").isNull();
         assertThat(cache.get(A)).isEqualTo(state(1));
+    }
+
+    @Test
+    void anAgentSwitchingBetweenStrictAndWindowModeGetsTheStateLastPut() {
+        AgentStateCache cache = new AgentStateCache(10);
+        SequenceState windowed = SequenceCheck.advance(SequenceCheck.register(10, 64), 8, 64);
+        cache.put(A, state(5));
+
+        cache.put(A, windowed);
+        assertThat(cache.get(A)).isEqualTo(windowed);
+        assertThat(cache.get(A).hasRing()).isTrue();
+
+        cache.put(A, state(12));
+        assertThat(cache.get(A)).isEqualTo(state(12));
+        assertThat(cache.get(A).hasRing()).as("no ring left over from window mode").isFalse();
+
+        cache.publish(Map.of(A, state(13)), s -> s);
+        assertThat(cache.get(A)).isEqualTo(state(13));
+    }
+
+    @Test
+    void aStateHandedOutIsNotChangedByALaterPut() {
+        AgentStateCache cache = new AgentStateCache(10);
+        cache.put(A, state(1));
+        SequenceState before = cache.get(A);
+
+        cache.put(A, state(2));
+
+        assertThat(before).isEqualTo(state(1));
+        assertThat(cache.get(A)).isEqualTo(state(2));
     }
 }
