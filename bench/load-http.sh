@@ -19,11 +19,13 @@
 #          registered agents. Reports start-up (launch to /readyz 200), heap after a full GC
 #          (jcmd GC.heap_info) and throughput of the same wrk run over all the agents.
 #
-# Prints RESULT lines (one per target and run), CPU lines (the machine's CPU split during each
+# Prints RESULT lines (one per target and run; wrk's latencies are corrected for coordinated
+# omission, see docs/PERFORMANCE.md), CPU lines (the machine's CPU split during each
 # measured run, from vmstat, 'st' being what the host stole), CPUTIME lines (CPU time per request
 # of the server's process and of wrk), WRITER lines (the SQLite writer's
 # commits per second, mean group, mean commit time and busy share over the measured run, from its
-# /metrics), METRIC/CHECK lines, and RATIO lines. --jfr FILE
+# /metrics), DISK lines (bench/fsync-probe.py: the disk's sync times during each measured run),
+# METRIC/CHECK lines, and RATIO lines. --jfr FILE
 # records the server with JFR into FILE.<label>.jfr. KEEP_WORK=1 keeps the temporary folder (the
 # servers' copies with logs/ and data/) and prints its path.
 set -euo pipefail
@@ -119,10 +121,15 @@ run_wrk() { # label url agents server-pid
   server_ticks=$(cpu_ticks "$server")
   vmstat 1 >"$work/$label.vmstat" &
   local vm_pid=$!
+  # The disk's sync times during the run, on the file system the store writes to: a stall there
+  # holds every durable acknowledgement, and shows in wrk's p99 (see docs/PERFORMANCE.md).
+  python3 bench/fsync-probe.py "$label" "$work" >"$work/$label.disk" &
+  local disk_pid=$!
   AGENTS=$n WRK_THREADS=$threads MODE=$mode BASE=$base START_AT=$per /usr/bin/time -f '%U %S' -o "$work/$label.wrktime" \
       wrk -t"$threads" -c"$connections" -d"$duration" --latency -s bench/checkins.lua "$url" >"$work/$label.wrk"
   server_ticks="$server_ticks $(cpu_ticks "$server")"
   kill "$vm_pid" 2>/dev/null || true; wait "$vm_pid" 2>/dev/null || true
+  kill "$disk_pid" 2>/dev/null || true; wait "$disk_pid" 2>/dev/null || true
   grep '^RESULT' "$work/$label.wrk" | sed "s/^RESULT/RESULT target=$label agents=$n/"
   # CPU time per request over the measured run: the server's process (all its threads, from
   # /proc/PID/stat) and wrk's (from time(1)); the kernel's own threads (the fsync's journal
@@ -144,6 +151,7 @@ run_wrk() { # label url agents server-pid
   awk 'NR > 3 && $1 ~ /^[0-9]+$/ { us += $13; sy += $14; id += $15; wa += $16; st += $17; k++ }
        END { if (k) printf "CPU target=%s samples=%d us=%d sy=%d id=%d wa=%d st=%d (%% of the machine, mean over the measured run)\n", label, k, us/k, sy/k, id/k, wa/k, st/k }' \
       label="$label" "$work/$label.vmstat"
+  cat "$work/$label.disk"
 }
 
 # Starts a private copy of the distribution; sets sg_pid, agent_port, admin_port, sg_home, startup_ms.
