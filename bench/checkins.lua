@@ -9,12 +9,25 @@
 -- increasing numbers, the default; "errors": every request carries BASE, so every request after
 -- an agent's first is stale), BASE (first sequence number; default: milliseconds since the epoch,
 -- so a rerun against the same store still increases), STOP_AFTER (warm-up only: each thread stops
--- after this many responses and creates DONE_DIR/thread-<id>, so a warm-up can be made to touch every agent at least once).
+-- after this many responses and creates DONE_DIR/thread-<id>, so a warm-up can be made to touch every agent at least once),
+-- ORDER ("sequential", the default here, bench/load-http.sh passes "scattered": the slice in
+-- index order, so consecutive requests come from agents whose GUIDs sort next to each other and
+-- share the store's pages; "scattered": the slice in the order i = k * STRIDE mod (agents per
+-- thread), STRIDE a prime coprime with that count, so consecutive requests come from agents far
+-- apart, as from a fleet whose check-ins arrive at random; every agent still comes once per pass,
+-- so the gap between an agent's requests stays the same).
 --
 -- Agent GUIDs are {tttttttt-0000-4000-8000-iiiiiiiiiiii}: t = wrk thread (1-based), i = index in
 -- the thread's slice; io.seqguard.benchmarks.AgentFill pre-registers exactly these.
 
 local counter = 0
+
+local function gcd(a, b)
+  while b ~= 0 do
+    a, b = b, a % b
+  end
+  return a
+end
 
 function setup(thread)
   thread:set("id", counter)
@@ -34,6 +47,15 @@ function init(args)
   -- garbage collector walking what is live) does not grow with the fleet: with a table of 500,000
   -- GUIDs per thread wrk spent 15.5-18.5 us per request instead of 11 (docs/PERFORMANCE.md).
   pass = 0
+  local order = os.getenv("ORDER") or "sequential"
+  if order == "scattered" then
+    stride = 7919
+    while gcd(stride, per_thread) ~= 1 do
+      stride = stride + 2
+    end
+  elseif order ~= "sequential" then
+    error("ORDER must be sequential or scattered: " .. order)
+  end
   thread_tag = string.format("{%08X-0000-4000-8000-", id + 1)
   wrk.method = "POST"
   wrk.body = ""
@@ -56,14 +78,18 @@ function init(args)
 end
 
 function request()
-  local i = next_agent
+  local k = next_agent
+  local i = k
+  if stride then
+    i = (k * stride) % per_thread
+  end
   local n
   if mode == "errors" then
     n = base
   else
     n = base + pass + 1
   end
-  next_agent = i + 1
+  next_agent = k + 1
   if next_agent == per_thread then
     next_agent = 0
     pass = pass + 1

@@ -5,7 +5,8 @@
 # only; bounded in time; every process it starts it stops. Documented in docs/PERFORMANCE.md.
 #
 # Build first:  mvn -o -q -B package -DskipTests
-# Run:          bench/load-http.sh [--mode success|errors|scale] [--duration 30s] [--connections 32]
+# Run:          bench/load-http.sh [--mode success|errors|scale] [--order sequential|scattered]
+#                                  [--duration 30s] [--connections 32]
 #                                  [--threads 2] [--agents 100000] [--scale-agents 1000000]
 #                                  [--heap 256m] [--skip-bare] [--jfr FILE] [--java-opts "..."]
 #
@@ -18,6 +19,11 @@
 # scale    no bare Jetty; seqguard twice on pre-filled files (AgentFill): 10,000 and --scale-agents
 #          registered agents. Reports start-up (launch to /readyz 200), heap after a full GC
 #          (jcmd GC.heap_info) and throughput of the same wrk run over all the agents.
+# --order  scattered (default since 2026-11-27, 19:15 UTC): each wrk thread walks its agents with
+#          a fixed stride, so consecutive check-ins come from agents far apart, as from a fleet
+#          whose timers are not in step. sequential (every figure in docs/PERFORMANCE.md before
+#          that): in GUID order, so the agents of one group commit share the store's pages and the
+#          store writes about a fifth of the bytes.
 #
 # Prints RESULT lines (one per target and run; wrk's latencies are corrected for coordinated
 # omission, see docs/PERFORMANCE.md), CPU lines (the machine's CPU split during each
@@ -31,10 +37,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-mode=success duration=30s connections=32 threads=2 agents=100000 scale_agents=1000000 skip_bare=false heap=256m jfr="" extra_opts=""
+order=scattered mode=success duration=30s connections=32 threads=2 agents=100000 scale_agents=1000000 skip_bare=false heap=256m jfr="" extra_opts=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --mode) mode=$2; shift 2 ;;
+    --order) order=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
@@ -48,6 +55,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 case "$mode" in success|errors|scale) ;; *) echo "unknown mode: $mode" >&2; exit 2 ;; esac
+case "$order" in sequential|scattered) ;; *) echo "unknown order: $order" >&2; exit 2 ;; esac
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "/usr/bin/time is missing: apt-get install time" >&2; exit 1; }
@@ -100,7 +108,7 @@ run_wrk() { # label url agents server-pid
   [ "$mode" = errors ] && warm=$(( 2 * n > warm ? 2 * n : warm ))
   per=$(( (warm + threads - 1) / threads ))
   mkdir -p "$work/$label.done"
-  AGENTS=$n WRK_THREADS=$threads MODE=$mode BASE=$base STOP_AFTER=$per DONE_DIR="$work/$label.done" \
+  AGENTS=$n WRK_THREADS=$threads MODE=$mode ORDER=$order BASE=$base STOP_AFTER=$per DONE_DIR="$work/$label.done" \
       wrk -t"$threads" -c"$connections" -d900s -s bench/checkins.lua "$url" >"$work/$label.warm" &
   local wrk_pid=$! t0
   t0=$(now_ms)
@@ -125,7 +133,7 @@ run_wrk() { # label url agents server-pid
   # holds every durable acknowledgement, and shows in wrk's p99 (see docs/PERFORMANCE.md).
   python3 bench/fsync-probe.py "$label" "$work" >"$work/$label.disk" &
   local disk_pid=$!
-  AGENTS=$n WRK_THREADS=$threads MODE=$mode BASE=$base START_AT=$per /usr/bin/time -f '%U %S' -o "$work/$label.wrktime" \
+  AGENTS=$n WRK_THREADS=$threads MODE=$mode ORDER=$order BASE=$base START_AT=$per /usr/bin/time -f '%U %S' -o "$work/$label.wrktime" \
       wrk -t"$threads" -c"$connections" -d"$duration" --latency -s bench/checkins.lua "$url" >"$work/$label.wrk"
   server_ticks="$server_ticks $(cpu_ticks "$server")"
   kill "$vm_pid" 2>/dev/null || true; wait "$vm_pid" 2>/dev/null || true
@@ -148,8 +156,9 @@ run_wrk() { # label url agents server-pid
       }'
   fi
   # Skips vmstat's two header lines and its first sample (averages since boot).
-  awk 'NR > 3 && $1 ~ /^[0-9]+$/ { us += $13; sy += $14; id += $15; wa += $16; st += $17; k++ }
-       END { if (k) printf "CPU target=%s samples=%d us=%d sy=%d id=%d wa=%d st=%d (%% of the machine, mean over the measured run)\n", label, k, us/k, sy/k, id/k, wa/k, st/k }' \
+  # vmstat's bo: KiB written to block devices per second (the WAL, checkpoints, logs: every file).
+  awk 'NR > 3 && $1 ~ /^[0-9]+$/ { us += $13; sy += $14; id += $15; wa += $16; st += $17; bo += $10; k++ }
+       END { if (k) printf "CPU target=%s samples=%d us=%d sy=%d id=%d wa=%d st=%d (%% of the machine, mean over the measured run) disk_write_mb_s=%.1f\n", label, k, us/k, sy/k, id/k, wa/k, st/k, bo/k/1024 }' \
       label="$label" "$work/$label.vmstat"
   cat "$work/$label.disk"
 }
@@ -181,7 +190,7 @@ heap_after_gc() { # pid -> "used KiB" of the heap after a full GC
 }
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(java -version 2>&1 | head -n 1); $(date -u '+%Y-%m-%dT%H:%MZ'); load: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "settings: mode=$mode threads=$threads connections=$connections agents=$agents duration=$duration heap=$heap"
+echo "settings: mode=$mode order=$order threads=$threads connections=$connections agents=$agents duration=$duration heap=$heap"
 
 if [ "$mode" = scale ]; then
   for n in 10000 "$scale_agents"; do
