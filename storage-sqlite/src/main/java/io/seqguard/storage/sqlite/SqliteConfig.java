@@ -19,6 +19,8 @@ import java.util.Locale;
  * @param agentCacheSize the most agents' states the writer keeps in memory
  * @param pageCacheBytes SQLite's page cache per connection, in bytes (native memory, not heap)
  * @param readConnections connections used by queries, apart from the single writer
+ * @param checkpointPages the WAL's size, in pages, at which a commit copies it into the database
+ *     file ({@code PRAGMA wal_autocheckpoint} of the writer), at least 1
  */
 public record SqliteConfig(
         Path path,
@@ -28,7 +30,8 @@ public record SqliteConfig(
         Duration commitTimeout,
         int agentCacheSize,
         long pageCacheBytes,
-        int readConnections) {
+        int readConnections,
+        int checkpointPages) {
     /** The namespace this record reads. */
     public static final String NAMESPACE = "seqguard.sqlite";
 
@@ -37,7 +40,7 @@ public record SqliteConfig(
         requireNonNull(synchronous, "synchronous");
         requireNonNull(busyTimeout, "busyTimeout");
         requireNonNull(commitTimeout, "commitTimeout");
-        if (maxGroupSize < 1 || agentCacheSize < 0 || pageCacheBytes < 0 || readConnections < 1) {
+        if (maxGroupSize < 1 || agentCacheSize < 0 || pageCacheBytes < 0 || readConnections < 1 || checkpointPages < 1) {
             throw new IllegalArgumentException("invalid SQLite settings");
         }
     }
@@ -45,18 +48,19 @@ public record SqliteConfig(
     /** The defaults of {@code reference.conf} with another file; for tests and embedding. */
     public static SqliteConfig defaults(Path path) {
         return new SqliteConfig(path.toAbsolutePath().normalize(), SynchronousMode.FULL, Duration.ofSeconds(5), 1024,
-                Duration.ofSeconds(30), 100_000, 16L << 20, 2);
+                Duration.ofSeconds(30), 100_000, 16L << 20, 2, 1000);
     }
 
     /** The same settings with another file. */
     public SqliteConfig withPath(Path other) {
         return new SqliteConfig(other.toAbsolutePath().normalize(), synchronous, busyTimeout, maxGroupSize, commitTimeout,
-                agentCacheSize, pageCacheBytes, readConnections);
+                agentCacheSize, pageCacheBytes, readConnections, checkpointPages);
     }
 
     /** The same settings with another synchronous mode. */
     public SqliteConfig withSynchronous(SynchronousMode mode) {
-        return new SqliteConfig(path, mode, busyTimeout, maxGroupSize, commitTimeout, agentCacheSize, pageCacheBytes, readConnections);
+        return new SqliteConfig(path, mode, busyTimeout, maxGroupSize, commitTimeout, agentCacheSize, pageCacheBytes, readConnections,
+                checkpointPages);
     }
 
     /**
@@ -74,7 +78,9 @@ public record SqliteConfig(
         int agentCacheSize = c.intBetween("agent-cache-size", 0, 100_000_000);
         long pageCache = c.bytes("page-cache", 0, 1L << 40);
         int readConnections = c.intBetween("read-connections", 1, 64);
-        return new SqliteConfig(path, synchronous, busyTimeout, maxGroupSize, commitTimeout, agentCacheSize, pageCache, readConnections);
+        int checkpointPages = c.intBetween("checkpoint-pages", 1, 1_000_000);
+        return new SqliteConfig(path, synchronous, busyTimeout, maxGroupSize, commitTimeout, agentCacheSize, pageCache, readConnections,
+                checkpointPages);
     }
 
     // Accepts the SQLite spelling in any case (FULL, full), unlike ConfigReader.oneOf.

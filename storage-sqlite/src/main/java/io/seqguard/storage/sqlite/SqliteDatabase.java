@@ -170,6 +170,9 @@ final class SqliteDatabase implements AutoCloseable {
                 s.execute("PRAGMA cache_size=" + (-Math.max(1, config.pageCacheBytes() / 1024)));
                 if (reader) {
                     s.execute("PRAGMA query_only=1");
+                } else {
+                    // The writer's commits are the ones that checkpoint (readers never write).
+                    s.execute("PRAGMA wal_autocheckpoint=" + config.checkpointPages());
                 }
             } catch (SQLException e) {
                 connection.close();

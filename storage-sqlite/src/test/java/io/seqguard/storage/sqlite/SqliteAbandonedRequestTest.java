@@ -48,7 +48,7 @@ class SqliteAbandonedRequestTest {
 
     private SqliteConfig config(Duration commitTimeout) {
         return new SqliteConfig(folder.resolve("store.db").toAbsolutePath(), SynchronousMode.NORMAL, Duration.ofSeconds(GUARD_SECONDS), 1024,
-                commitTimeout, 1000, 1L << 20, 1);
+                commitTimeout, 1000, 1L << 20, 1, 1000);
     }
 
     @Test

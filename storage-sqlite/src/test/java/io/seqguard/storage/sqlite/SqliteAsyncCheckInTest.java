@@ -42,7 +42,7 @@ class SqliteAsyncCheckInTest {
 
     private SqliteConfig config(int maxGroupSize) {
         return new SqliteConfig(folder.resolve("store.db").toAbsolutePath(), SynchronousMode.NORMAL, Duration.ofSeconds(GUARD_SECONDS),
-                maxGroupSize, Duration.ofSeconds(GUARD_SECONDS), 1000, 1L << 20, 1);
+                maxGroupSize, Duration.ofSeconds(GUARD_SECONDS), 1000, 1L << 20, 1, 1000);
     }
 
     private static CompletableFuture<CheckResult> checkAsync(SqliteSequenceStore store, AgentIdentity agent, long number) {
@@ -227,7 +227,7 @@ class SqliteAsyncCheckInTest {
     void aDependentThatQueuesOnAnotherStoreIsCommittedThere() throws Exception {
         OpenWriter first = OpenWriter.open(config(1024));
         OpenWriter second = OpenWriter.open(new SqliteConfig(folder.resolve("other.db").toAbsolutePath(), SynchronousMode.NORMAL,
-                Duration.ofSeconds(GUARD_SECONDS), 1024, Duration.ofSeconds(GUARD_SECONDS), 1000, 1L << 20, 1));
+                Duration.ofSeconds(GUARD_SECONDS), 1024, Duration.ofSeconds(GUARD_SECONDS), 1000, 1L << 20, 1, 1000));
         try {
             LockHolder holder = LockHolder.hold(first.writer());
             // Completed while the first writer's leader is completing its group: the dependent's

@@ -33,9 +33,10 @@ class SqliteConfigTest {
                 "commit-timeout", "3s",
                 "agent-cache-size", 10,
                 "page-cache", "1MiB",
-                "read-connections", 4), List.of());
+                "read-connections", 4,
+                "checkpoint-pages", 10_000), List.of());
         assertThat(config).isEqualTo(new SqliteConfig(Path.of("/var/lib/seqguard/x.db"), SynchronousMode.NORMAL, Duration.ofMillis(250), 64,
-                Duration.ofSeconds(3), 10, 1 << 20, 4));
+                Duration.ofSeconds(3), 10, 1 << 20, 4, 10_000));
         assertThat(read(Map.of("synchronous", "extra", "path", "db/other.db"), List.of()))
                 .satisfies(c -> assertThat(c.synchronous()).isEqualTo(SynchronousMode.EXTRA))
                 .satisfies(c -> assertThat(c.path()).isEqualTo(HOME.resolve("db/other.db")));
@@ -51,7 +52,8 @@ class SqliteConfigTest {
                 "commit-timeout", "1ms",
                 "agent-cache-size", -1,
                 "page-cache", "lots",
-                "read-connections", 0), List.of(
+                "read-connections", 0,
+                "checkpoint-pages", 0), List.of(
                 "seqguard.sqlite.path",
                 "seqguard.sqlite.synchronous",
                 "seqguard.sqlite.busy-timeout",
@@ -59,7 +61,8 @@ class SqliteConfigTest {
                 "seqguard.sqlite.commit-timeout",
                 "seqguard.sqlite.agent-cache-size",
                 "seqguard.sqlite.page-cache",
-                "seqguard.sqlite.read-connections"));
+                "seqguard.sqlite.read-connections",
+                "seqguard.sqlite.checkpoint-pages"));
     }
 
     private static SqliteConfig read(Map<String, Object> values, List<String> expectedProblemKeys) {

@@ -149,7 +149,7 @@ class SqliteSequenceStoreTest {
         store.stop();
         SqliteConfig tiny = SqliteConfig.defaults(file);
         tiny = new SqliteConfig(tiny.path(), tiny.synchronous(), tiny.busyTimeout(), tiny.maxGroupSize(), tiny.commitTimeout(), 2,
-                tiny.pageCacheBytes(), tiny.readConnections());
+                tiny.pageCacheBytes(), tiny.readConnections(), tiny.checkpointPages());
         store = new SqliteSequenceStore(tiny);
         store.start();
         for (int round = 1; round <= 3; round++) {
@@ -167,6 +167,33 @@ class SqliteSequenceStoreTest {
             assertThat(store.checkAndAdvance(TestAgents.agent(TestAgents.guid(n)), 0, SequencePolicy.window(64), TestTimes.hour(1)).verdict())
                     .as("inside the window and never accepted").isEqualTo(Verdict.ACCEPTED);
         }
+    }
+
+    @Test
+    void theWriterCopiesTheWalIntoTheFileEveryCheckpointPagesPages() throws Exception {
+        store.stop();
+        long frameBytes = 24 + 4096; // a WAL frame: its header and one page
+        long everyFifty = walSizeAfterRegistrations(file, 50, 400);
+        long everyTwoThousand = walSizeAfterRegistrations(folder.resolve("large.db"), 2000, 400);
+        // Each registration is a commit of its own that writes at least one page.
+        assertThat(everyTwoThousand).as("checkpoint-pages = 2000: no checkpoint yet, every frame stays")
+                .isGreaterThanOrEqualTo(400 * frameBytes);
+        assertThat(everyFifty).as("checkpoint-pages = 50: the WAL restarts after each checkpoint").isLessThan(120 * frameBytes);
+    }
+
+    /** Registers {@code agents} agents one commit each on a new store with {@code checkpointPages}; the WAL's size while it is open. */
+    private long walSizeAfterRegistrations(Path path, int checkpointPages, int agents) throws Exception {
+        SqliteConfig d = SqliteConfig.defaults(path);
+        store = new SqliteSequenceStore(new SqliteConfig(d.path(), d.synchronous(), d.busyTimeout(), d.maxGroupSize(), d.commitTimeout(),
+                d.agentCacheSize(), d.pageCacheBytes(), d.readConnections(), checkpointPages));
+        store.start();
+        for (int n = 0; n < agents; n++) {
+            assertThat(store.checkAndAdvance(TestAgents.agent(TestAgents.guid(n)), 1, SequencePolicy.STRICT, TestTimes.T0).verdict())
+                    .isEqualTo(Verdict.REGISTERED);
+        }
+        long size = java.nio.file.Files.size(path.resolveSibling(path.getFileName() + "-wal"));
+        store.stop();
+        return size;
     }
 
     @Test

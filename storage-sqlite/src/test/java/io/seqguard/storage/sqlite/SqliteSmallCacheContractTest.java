@@ -20,6 +20,6 @@ class SqliteSmallCacheContractTest extends SequenceStoreContract {
     @Override
     protected SequenceStore createStore() {
         return new SqliteSequenceStore(new SqliteConfig(folder.resolve("kit-" + (files++) + ".db").toAbsolutePath(), SynchronousMode.NORMAL,
-                Duration.ofSeconds(5), 1024, Duration.ofSeconds(30), 2, 1L << 20, 2));
+                Duration.ofSeconds(5), 1024, Duration.ofSeconds(30), 2, 1L << 20, 2, 1000));
     }
 }

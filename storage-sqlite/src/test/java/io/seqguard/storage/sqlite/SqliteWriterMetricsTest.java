@@ -43,7 +43,7 @@ class SqliteWriterMetricsTest {
 
     private SqliteConfig config() {
         return new SqliteConfig(folder.resolve("store.db").toAbsolutePath(), SynchronousMode.NORMAL, Duration.ofSeconds(30),
-                MAX_GROUP, Duration.ofSeconds(30), 1000, 1L << 20, 1);
+                MAX_GROUP, Duration.ofSeconds(30), 1000, 1L << 20, 1, 1000);
     }
 
     @Test
