@@ -26,6 +26,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -38,7 +39,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * error path under and over the hourly cap, and, in the same run, the raw sqlite-jdbc group
  * commit baseline ({@link RawSqliteGroupCommit}); all with {@code synchronous=FULL} on real files.
  * Every thread owns a disjoint slice of the agents and sends each of them rising numbers, so every
- * check-in is accepted and written. Run:
+ * check-in is accepted and written. {@code order}: {@code scattered} visits the slice with a prime
+ * stride, so consecutive check-ins come from agents far apart, as from a fleet; {@code sequential}
+ * in GUID order, so the agents of one group share their pages (docs/PERFORMANCE.md). Run:
  * {@code java -jar benchmarks/target/benchmarks.jar Sqlite -f 1 -wi 2 -i 3}.
  */
 @BenchmarkMode(Mode.Throughput)
@@ -117,6 +120,12 @@ public class SqliteStoreBenchmark {
     /** One thread's slice of the agents and the next number for each. */
     @State(Scope.Thread)
     public static class Slice {
+        /** Coprime with {@link #AGENTS}, so that k * STRIDE mod AGENTS visits every agent once per pass. */
+        private static final long STRIDE = 7919;
+
+        @Param({"scattered", "sequential"})
+        public String order;
+
         long[] next;
         int first;
         int step;
@@ -133,12 +142,13 @@ public class SqliteStoreBenchmark {
         }
 
         int nextAgent() {
-            int agent = cursor;
+            int k = cursor;
             cursor += step;
             if (cursor >= AGENTS) {
                 cursor = first;
             }
-            return agent;
+            // A bijection on 0..AGENTS-1, so the threads' slices stay disjoint.
+            return "scattered".equals(order) ? (int) (k * STRIDE % AGENTS) : k;
         }
     }
 
