@@ -22,7 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
@@ -244,26 +243,9 @@ final class AgentStates {
                 }
             }
         }
-        registerAbsent(tx, absent, results);
+        // Registered together; one another node registered meanwhile is decided on its row.
+        dialect.registerAbsent(tx, absent, WindowCheckIn::registration, c -> registerOrDecide(tx, c), results);
         return results;
-    }
-
-    /**
-     * The batch's GUIDs its locking read did not find: several inserted together and read back
-     * locked ({@link Dialect#insertAbsentAndLock}); those another node registered meanwhile are
-     * decided alone.
-     */
-    private void registerAbsent(Handle tx, List<WindowCheckIn> absent, Map<String, CheckResult> results) {
-        if (absent.size() < 2) {
-            for (WindowCheckIn c : absent) {
-                results.put(c.guid(), registerOrDecide(tx, c));
-            }
-            return;
-        }
-        Set<String> inserted = dialect.insertAbsentAndLock(tx, absent.stream().map(WindowCheckIn::registration).toList());
-        for (WindowCheckIn c : absent) {
-            results.put(c.guid(), inserted.contains(c.guid()) ? CheckResult.registered() : registerOrDecide(tx, c));
-        }
     }
 
     /** Inside the batch's transaction: registers the GUID, or decides on the row another node registered meanwhile. */

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -125,13 +126,24 @@ abstract sealed class Dialect permits PostgresDialect, MariaDbDialect {
     }
 
     /**
-     * In a batch's transaction, for GUIDs its locking read did not find: inserts those still
-     * absent ({@link #insertAgentsIfAbsent}), then reads every one back locked. Returns the GUIDs
-     * this transaction inserted, told by the version each row was inserted with; the others were
-     * registered by another node meanwhile (or are gone again after a reset) and are for the
-     * caller to decide alone.
+     * In a batch's transaction, registers the check-ins whose GUIDs its locking read did not find,
+     * putting each answer into {@code results}. Several are inserted together
+     * ({@link #insertAgentsIfAbsent}) and read back locked; the version each row was inserted with
+     * tells this transaction's rows from those another node registered meanwhile (or that a reset
+     * removed again), which are decided by {@code alone}, as is a single check-in.
+     *
+     * @param registration the row that registers an item's agent
+     * @param alone decides one item by itself in {@code tx} (an upsert, or a lock and a decision)
      */
-    final Set<String> insertAbsentAndLock(Handle tx, List<AgentRow> rows) {
+    final <T> void registerAbsent(Handle tx, List<T> absent, Function<T, AgentRow> registration,
+            Function<T, CheckResult> alone, Map<String, CheckResult> results) {
+        if (absent.size() < 2) {
+            for (T item : absent) {
+                results.put(registration.apply(item).guid(), alone.apply(item));
+            }
+            return;
+        }
+        List<AgentRow> rows = absent.stream().map(registration).toList();
         insertAgentsIfAbsent(tx, rows);
         Map<String, Long> versions = new HashMap<>();
         for (AgentRow row : rows) {
@@ -146,7 +158,10 @@ abstract sealed class Dialect permits PostgresDialect, MariaDbDialect {
                         inserted.add(e.getKey());
                     }
                 });
-        return inserted;
+        for (int i = 0; i < absent.size(); i++) {
+            String guid = rows.get(i).guid();
+            results.put(guid, inserted.contains(guid) ? CheckResult.registered() : alone.apply(absent.get(i)));
+        }
     }
 
     /** Inserts the hour's counter row at zero unless it exists. @return true when inserted */

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
@@ -226,29 +225,11 @@ final class MariaDbDialect extends Dialect {
                     }
                 }
             }
-            register(tx, absent, results);
+            // One bulk insert for a fleet's first contact; a GUID another node registered meanwhile
+            // is decided alone with the single upsert.
+            registerAbsent(tx, absent, row -> row, row -> strictUpsert(tx, row), results);
             return results;
         });
-    }
-
-    /**
-     * The batch's GUIDs its locking read did not find, in GUID order: inserted with one bulk
-     * statement and read back locked ({@link #insertAbsentAndLock}); those another node registered
-     * meanwhile are decided alone with the single upsert. One round trip for a fleet's first
-     * contact instead of one per agent.
-     */
-    private void register(Handle tx, List<AgentRow> absent, Map<String, CheckResult> results) {
-        if (absent.size() == 1) {
-            results.put(absent.get(0).guid(), strictUpsert(tx, absent.get(0)));
-            return;
-        }
-        if (absent.isEmpty()) {
-            return;
-        }
-        Set<String> inserted = insertAbsentAndLock(tx, absent);
-        for (AgentRow row : absent) {
-            results.put(row.guid(), inserted.contains(row.guid()) ? CheckResult.registered() : strictUpsert(tx, row));
-        }
     }
 
     /**
