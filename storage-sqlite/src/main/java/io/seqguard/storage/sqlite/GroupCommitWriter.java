@@ -80,12 +80,17 @@ final class GroupCommitWriter {
         boolean running;
     }
 
-    GroupCommitWriter(SqliteConfig config, Connection connection, WriterMetrics metrics) throws SQLException {
+    /**
+     * Takes over the writer connection and reads the check-in journal into {@code journal} (or,
+     * with the journal off, folds what an earlier run left in it).
+     */
+    GroupCommitWriter(SqliteConfig config, Connection connection, WriterMetrics metrics, AgentJournal journal) throws SQLException {
         this.config = requireNonNull(config, "config");
         this.connection = requireNonNull(connection, "connection");
         this.metrics = requireNonNull(metrics, "metrics");
         this.group = new ArrayList<>(config.maxGroupSize());
-        this.transaction = new GroupTransaction(config, connection);
+        this.transaction = new GroupTransaction(config, connection, journal);
+        transaction.recoverJournal();
         this.handOverThread = Executors.newSingleThreadExecutor(task -> {
             Thread t = new Thread(task, "seqguard-sqlite-writer");
             t.setDaemon(true);

@@ -16,6 +16,7 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,7 @@ final class GroupTransaction {
 
     private final SqliteConfig config;
     private final AgentStateCache cache;
+    private final AgentJournal journal;
     private final Map<AgentGuid, Pending> overlay = new HashMap<>();
     private final Map<Long, int[]> hourCounts = new HashMap<>();
     private final Statement control;
@@ -50,6 +52,11 @@ final class GroupTransaction {
     private final PreparedStatement insertError;
     private final PreparedStatement countHour;
     private final PreparedStatement purgeErrors;
+    private final PreparedStatement appendJournal;
+    private final PreparedStatement selectJournal;
+    private final PreparedStatement deleteJournal;
+    private final PreparedStatement replaceAgent;
+    private final PreparedStatement foldDelete;
 
     private volatile HourTally tally;
     private boolean inTransaction;
@@ -61,8 +68,9 @@ final class GroupTransaction {
     private record Pending(SequenceState state, AgentIdentity agent, Instant lastSeen, Instant firstSeen) {
     }
 
-    GroupTransaction(SqliteConfig config, Connection connection) throws SQLException {
+    GroupTransaction(SqliteConfig config, Connection connection, AgentJournal journal) throws SQLException {
         this.config = requireNonNull(config, "config");
+        this.journal = requireNonNull(journal, "journal");
         this.cache = new AgentStateCache(config.agentCacheSize());
         this.control = connection.createStatement();
         this.selectAgent = connection.prepareStatement("SELECT last, ring FROM agents WHERE guid = ?");
@@ -75,6 +83,42 @@ final class GroupTransaction {
                 + "(AgentGUID, NodeName, IPAddress, MACAddress, TheTimestamp, Received, Last, Enforced) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
         this.countHour = connection.prepareStatement("SELECT COUNT(*) FROM EPOAgentSequenceErrorLog WHERE TheTimestamp >= ? AND TheTimestamp < ?");
         this.purgeErrors = connection.prepareStatement("DELETE FROM EPOAgentSequenceErrorLog WHERE TheTimestamp < ?");
+        this.appendJournal = connection.prepareStatement("INSERT INTO agent_journal "
+                + "(seq, guid, last, ring, first_seen, last_seen, node_name, mac_address, ip_address) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        this.selectJournal = connection.prepareStatement("SELECT last, ring, first_seen, last_seen, node_name, mac_address, ip_address "
+                + "FROM agent_journal WHERE seq = ?");
+        this.deleteJournal = connection.prepareStatement("DELETE FROM agent_journal WHERE seq > ? AND seq <= ?");
+        // A registration not folded yet replaces whatever row the agent had before a reset, first_seen included.
+        this.replaceAgent = connection.prepareStatement("INSERT INTO agents "
+                + "(guid, last, ring, first_seen, last_seen, node_name, mac_address, ip_address) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (guid) DO UPDATE SET last = excluded.last, ring = excluded.ring, first_seen = excluded.first_seen, "
+                + "last_seen = excluded.last_seen, node_name = excluded.node_name, mac_address = excluded.mac_address, "
+                + "ip_address = excluded.ip_address");
+        this.foldDelete = connection.prepareStatement("DELETE FROM agents WHERE guid = ?");
+    }
+
+    /**
+     * Start-up: reads the journal's rows into {@link AgentJournal}'s memory. With the journal off
+     * (a file last written with it on), folds them all into the agents table now and empties it,
+     * so that the agents table alone is current again.
+     */
+    void recoverJournal() throws SQLException {
+        try (Statement s = control.getConnection().createStatement();
+                ResultSet rs = s.executeQuery("SELECT seq, guid, first_seen FROM agent_journal ORDER BY seq")) {
+            while (rs.next()) {
+                journal.recover(AgentGuid.parse(rs.getString(2)), rs.getLong(1), rs.getString(3));
+            }
+        }
+        if (!journal.enabled() && journal.beginFold(true)) {
+            try {
+                foldStep(Integer.MAX_VALUE);
+                commit();
+            } catch (SQLException | RuntimeException e) {
+                rollback();
+                throw e;
+            }
+            log.info("SQLite store {}: folded the journal left by a run with seqguard.sqlite.journal-size > 0", config.path());
+        }
     }
 
     /** The committed row count of the latest hour that received errors, or null. */
@@ -98,6 +142,7 @@ final class GroupTransaction {
             inTransaction = false;
             changed = false;
         }
+        journal.committed();
         if (!overlay.isEmpty()) {
             cache.publish(overlay, Pending::state);
             overlay.clear();
@@ -121,10 +166,7 @@ final class GroupTransaction {
             current = pending.state();
             firstSeen = pending.firstSeen();
         } else {
-            current = cache.get(guid);
-            if (current == null) {
-                current = load(guid);
-            }
+            current = committedState(guid);
         }
         if (current == null) {
             overlay.put(guid, new Pending(SequenceCheck.register(received, window), agent, now, now));
@@ -136,6 +178,32 @@ final class GroupTransaction {
         }
         overlay.put(guid, new Pending(next, agent, now, firstSeen));
         return CheckResult.accepted(current.last());
+    }
+
+    /** The agent's committed state: from the cache, else its newest journal row, else its agents row; null when unknown. */
+    private SequenceState committedState(AgentGuid guid) throws SQLException {
+        SequenceState state = cache.get(guid);
+        if (state != null) {
+            return state;
+        }
+        AgentJournal.Mark mark = journal.mark(guid);
+        if (mark != null) {
+            begin();
+            selectJournal.setLong(1, mark.seq());
+            try (ResultSet rs = selectJournal.executeQuery()) {
+                if (rs.next()) {
+                    long last = rs.getLong(1);
+                    if (rs.wasNull()) {
+                        return null;
+                    }
+                    state = SequenceState.restore(last, rs.getBytes(2));
+                    cache.put(guid, state);
+                    return state;
+                }
+            }
+            // Not there: folded and deleted meanwhile, so the agents row is current.
+        }
+        return load(guid);
     }
 
     private SequenceState load(AgentGuid guid) throws SQLException {
@@ -153,6 +221,10 @@ final class GroupTransaction {
 
     private void flushOverlay() throws SQLException {
         if (overlay.isEmpty()) {
+            return;
+        }
+        if (journal.enabled()) {
+            appendOverlay();
             return;
         }
         boolean any = false;
@@ -182,6 +254,119 @@ final class GroupTransaction {
         if (any) {
             begin();
             upsertAgent.executeBatch();
+            changed = true;
+        }
+    }
+
+    /** Appends the group's changed agents to the journal (a reset as a row without {@code last}), then folds some. */
+    private void appendOverlay() throws SQLException {
+        for (Map.Entry<AgentGuid, Pending> e : overlay.entrySet()) {
+            AgentGuid guid = e.getKey();
+            Pending p = e.getValue();
+            SequenceState state = p.state();
+            String firstSeen = state == null ? null
+                    : p.firstSeen() != null ? SqliteTime.format(p.firstSeen()) : journal.carriedFirstSeen(guid);
+            appendJournal.setLong(1, journal.append(guid, firstSeen));
+            appendJournal.setString(2, guid.toString());
+            if (state == null) {
+                for (int i = 3; i <= 9; i++) {
+                    appendJournal.setNull(i, i == 3 ? Types.INTEGER : i == 4 ? Types.BLOB : Types.VARCHAR);
+                }
+            } else {
+                AgentIdentity agent = p.agent();
+                appendJournal.setLong(3, state.last());
+                byte[] ring = state.ringBytes();
+                if (ring == null) {
+                    appendJournal.setNull(4, Types.BLOB);
+                } else {
+                    appendJournal.setBytes(4, ring);
+                }
+                setText(appendJournal, 5, firstSeen);
+                appendJournal.setString(6, SqliteTime.format(p.lastSeen()));
+                setText(appendJournal, 7, agent.nodeName() == null ? null : agent.nodeName().value());
+                setText(appendJournal, 8, agent.macAddress() == null ? null : agent.macAddress().value());
+                setText(appendJournal, 9, agent.ipAddress() == null ? null : agent.ipAddress().value());
+            }
+            appendJournal.addBatch();
+        }
+        begin();
+        appendJournal.executeBatch();
+        changed = true;
+        // Twice the group's rows: the fold outpaces the appends, so the journal stays near journal-size.
+        foldStep(Math.max(16, 2 * overlay.size()));
+    }
+
+    /**
+     * Folds up to {@code budget} more agents of the current fold into the agents table, in GUID
+     * order; once all are, deletes up to {@code 4 * budget} folded rows from the journal's head.
+     * Part of the group's transaction; the progress is published by {@link AgentJournal#committed()}.
+     */
+    private void foldStep(int budget) throws SQLException {
+        AgentJournal.FoldOrder order = journal.readyOrder();
+        if (order == null) {
+            return;
+        }
+        int from = journal.folded();
+        int to = (int) Math.min(order.size(), (long) from + budget);
+        if (from < to) {
+            boolean replaced = false;
+            boolean upserted = false;
+            boolean deleted = false;
+            for (int i = from; i < to; i++) {
+                selectJournal.setLong(1, order.seqs()[i]);
+                try (ResultSet rs = selectJournal.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new SQLException("journal row " + order.seqs()[i] + " of agent " + order.guids()[i] + " is missing");
+                    }
+                    long last = rs.getLong(1);
+                    if (rs.wasNull()) {
+                        foldDelete.setString(1, order.guids()[i]);
+                        foldDelete.addBatch();
+                        deleted = true;
+                        continue;
+                    }
+                    String firstSeen = rs.getString(3);
+                    PreparedStatement target = firstSeen != null ? replaceAgent : upsertAgent;
+                    target.setString(1, order.guids()[i]);
+                    target.setLong(2, last);
+                    byte[] ring = rs.getBytes(2);
+                    if (ring == null) {
+                        target.setNull(3, Types.BLOB);
+                    } else {
+                        target.setBytes(3, ring);
+                    }
+                    String lastSeen = rs.getString(4);
+                    // Without a first_seen of its own the agent has an agents row, which keeps its own.
+                    target.setString(4, firstSeen != null ? firstSeen : lastSeen);
+                    target.setString(5, lastSeen);
+                    setText(target, 6, rs.getString(5));
+                    setText(target, 7, rs.getString(6));
+                    setText(target, 8, rs.getString(7));
+                    target.addBatch();
+                    replaced |= target == replaceAgent;
+                    upserted |= target == upsertAgent;
+                }
+            }
+            begin();
+            if (replaced) {
+                replaceAgent.executeBatch();
+            }
+            if (upserted) {
+                upsertAgent.executeBatch();
+            }
+            if (deleted) {
+                foldDelete.executeBatch();
+            }
+            journal.stageFolded(to);
+            changed = true;
+        }
+        if (to == order.size() && journal.deletedThrough() < journal.foldThrough()) {
+            long through = Math.min(journal.foldThrough(), journal.deletedThrough() + 4L * budget);
+            begin();
+            deleteJournal.setLong(1, journal.deletedThrough());
+            deleteJournal.setLong(2, through);
+            deleteJournal.executeUpdate();
+            journal.stageDeleted(through);
             changed = true;
         }
     }
@@ -222,6 +407,17 @@ final class GroupTransaction {
     }
 
     boolean reset(AgentGuid guid) throws SQLException {
+        if (journal.enabled()) {
+            // The reset is a journal row like a check-in; the fold deletes the agents row.
+            Pending pending = overlay.get(guid);
+            SequenceState current = pending != null ? pending.state() : committedState(guid);
+            if (current == null) {
+                return false;
+            }
+            overlay.put(guid, new Pending(null, null, null, null));
+            cache.remove(guid);
+            return true;
+        }
         begin();
         deleteAgent.setString(1, guid.toString());
         boolean known = deleteAgent.executeUpdate() > 0;
@@ -259,10 +455,13 @@ final class GroupTransaction {
         hourCounts.clear();
         tally = null;
         touchedHour = Long.MIN_VALUE;
-        try {
-            upsertAgent.clearBatch();
-        } catch (SQLException ignored) {
-            // the statement is reset below with the transaction
+        journal.rolledBack();
+        for (PreparedStatement batched : List.of(upsertAgent, appendJournal, replaceAgent, foldDelete)) {
+            try {
+                batched.clearBatch();
+            } catch (SQLException ignored) {
+                // the statement is reset below with the transaction
+            }
         }
         changed = false;
         if (inTransaction) {

@@ -21,6 +21,8 @@ import java.util.Locale;
  * @param readConnections connections used by queries, apart from the single writer
  * @param checkpointPages the WAL's size, in pages, at which a commit copies it into the database
  *     file ({@code PRAGMA wal_autocheckpoint} of the writer), at least 1
+ * @param journalSize check-ins appended to the journal before the writer starts folding them into
+ *     the agents table; 0 turns the journal off (every group updates the agents table in place)
  */
 public record SqliteConfig(
         Path path,
@@ -31,7 +33,8 @@ public record SqliteConfig(
         int agentCacheSize,
         long pageCacheBytes,
         int readConnections,
-        int checkpointPages) {
+        int checkpointPages,
+        int journalSize) {
     /** The namespace this record reads. */
     public static final String NAMESPACE = "seqguard.sqlite";
 
@@ -40,7 +43,8 @@ public record SqliteConfig(
         requireNonNull(synchronous, "synchronous");
         requireNonNull(busyTimeout, "busyTimeout");
         requireNonNull(commitTimeout, "commitTimeout");
-        if (maxGroupSize < 1 || agentCacheSize < 0 || pageCacheBytes < 0 || readConnections < 1 || checkpointPages < 1) {
+        if (maxGroupSize < 1 || agentCacheSize < 0 || pageCacheBytes < 0 || readConnections < 1 || checkpointPages < 1
+                || journalSize < 0) {
             throw new IllegalArgumentException("invalid SQLite settings");
         }
     }
@@ -48,19 +52,25 @@ public record SqliteConfig(
     /** The defaults of {@code reference.conf} with another file; for tests and embedding. */
     public static SqliteConfig defaults(Path path) {
         return new SqliteConfig(path.toAbsolutePath().normalize(), SynchronousMode.FULL, Duration.ofSeconds(5), 1024,
-                Duration.ofSeconds(30), 100_000, 16L << 20, 2, 1000);
+                Duration.ofSeconds(30), 100_000, 16L << 20, 2, 1000, 100_000);
     }
 
     /** The same settings with another file. */
     public SqliteConfig withPath(Path other) {
         return new SqliteConfig(other.toAbsolutePath().normalize(), synchronous, busyTimeout, maxGroupSize, commitTimeout,
-                agentCacheSize, pageCacheBytes, readConnections, checkpointPages);
+                agentCacheSize, pageCacheBytes, readConnections, checkpointPages, journalSize);
     }
 
     /** The same settings with another synchronous mode. */
     public SqliteConfig withSynchronous(SynchronousMode mode) {
         return new SqliteConfig(path, mode, busyTimeout, maxGroupSize, commitTimeout, agentCacheSize, pageCacheBytes, readConnections,
-                checkpointPages);
+                checkpointPages, journalSize);
+    }
+
+    /** The same settings with another journal size (0: no journal). */
+    public SqliteConfig withJournalSize(int size) {
+        return new SqliteConfig(path, synchronous, busyTimeout, maxGroupSize, commitTimeout, agentCacheSize, pageCacheBytes, readConnections,
+                checkpointPages, size);
     }
 
     /**
@@ -79,8 +89,9 @@ public record SqliteConfig(
         long pageCache = c.bytes("page-cache", 0, 1L << 40);
         int readConnections = c.intBetween("read-connections", 1, 64);
         int checkpointPages = c.intBetween("checkpoint-pages", 1, 1_000_000);
+        int journalSize = c.intBetween("journal-size", 0, 10_000_000);
         return new SqliteConfig(path, synchronous, busyTimeout, maxGroupSize, commitTimeout, agentCacheSize, pageCache, readConnections,
-                checkpointPages);
+                checkpointPages, journalSize);
     }
 
     // Accepts the SQLite spelling in any case (FULL, full), unlike ConfigReader.oneOf.

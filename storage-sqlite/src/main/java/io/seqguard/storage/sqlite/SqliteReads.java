@@ -44,9 +44,11 @@ final class SqliteReads implements AutoCloseable {
     private final Duration busyTimeout;
     private final BlockingQueue<Connection> pool;
     private final List<Connection> all = new ArrayList<>();
+    private final AgentJournal journal;
 
-    SqliteReads(SqliteDatabase database, SqliteConfig config) {
+    SqliteReads(SqliteDatabase database, SqliteConfig config, AgentJournal journal) {
         this.path = config.path();
+        this.journal = journal;
         this.busyTimeout = config.busyTimeout();
         this.pool = new ArrayBlockingQueue<>(config.readConnections());
         try {
@@ -86,19 +88,60 @@ final class SqliteReads implements AutoCloseable {
         }
     }
 
+    /**
+     * The agent's newest row in the check-in journal, or null when all its rows are folded into
+     * the agents table. The mark is read before the row: a row that is gone by then was folded, so
+     * the agents row read after it is at least as new.
+     */
+    private JournalRow journalRow(Connection c, AgentGuid guid) throws SQLException {
+        AgentJournal.Mark mark = journal.mark(guid);
+        if (mark == null) {
+            return null;
+        }
+        try (PreparedStatement s = c.prepareStatement("SELECT last, first_seen, last_seen, node_name, mac_address, ip_address "
+                + "FROM agent_journal WHERE seq = ?")) {
+            s.setLong(1, mark.seq());
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                long last = rs.getLong(1);
+                Long known = rs.wasNull() ? null : last;
+                return new JournalRow(known, rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6));
+            }
+        }
+    }
+
+    /** An agent's state in the journal; {@code last == null} is a reset, {@code firstSeen} null defers to the agents row. */
+    private record JournalRow(Long last, String firstSeen, String lastSeen, String nodeName, String mac, String ip) {
+    }
+
     Optional<AgentInfo> agentInfo(AgentGuid guid, Instant errorsSince) {
         return withConnection("reading agent " + guid, busyTimeout, c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT a.last, a.first_seen, a.last_seen, a.node_name, a.mac_address, "
-                    + "a.ip_address, (SELECT COUNT(*) FROM EPOAgentSequenceErrorLog e WHERE e.AgentGUID = a.guid AND e.TheTimestamp >= ?) "
-                    + "FROM agents a WHERE a.guid = ?")) {
-                s.setString(1, SqliteTime.format(errorsSince));
-                s.setString(2, guid.toString());
+            JournalRow newer = journalRow(c, guid);
+            if (newer != null && newer.last() == null) {
+                return Optional.empty();
+            }
+            try (PreparedStatement s = c.prepareStatement("SELECT a.guid IS NOT NULL, a.last, a.first_seen, a.last_seen, a.node_name, "
+                    + "a.mac_address, a.ip_address, (SELECT COUNT(*) FROM EPOAgentSequenceErrorLog e WHERE e.AgentGUID = ? "
+                    + "AND e.TheTimestamp >= ?) FROM (SELECT 1) LEFT JOIN agents a ON a.guid = ?")) {
+                s.setString(1, guid.toString());
+                s.setString(2, SqliteTime.format(errorsSince));
+                s.setString(3, guid.toString());
                 try (ResultSet rs = s.executeQuery()) {
-                    if (!rs.next()) {
+                    rs.next();
+                    boolean inTable = rs.getBoolean(1);
+                    long errors = rs.getLong(8);
+                    if (newer != null) {
+                        String firstSeen = newer.firstSeen() != null ? newer.firstSeen() : inTable ? rs.getString(3) : newer.lastSeen();
+                        return Optional.of(new AgentInfo(guid, newer.last(), SqliteTime.parse(firstSeen), SqliteTime.parse(newer.lastSeen()),
+                                nodeName(newer.nodeName()), mac(newer.mac()), ip(newer.ip()), errors));
+                    }
+                    if (!inTable) {
                         return Optional.empty();
                     }
-                    return Optional.of(new AgentInfo(guid, rs.getLong(1), SqliteTime.parse(rs.getString(2)), SqliteTime.parse(rs.getString(3)),
-                            nodeName(rs.getString(4)), mac(rs.getString(5)), ip(rs.getString(6)), rs.getLong(7)));
+                    return Optional.of(new AgentInfo(guid, rs.getLong(2), SqliteTime.parse(rs.getString(3)), SqliteTime.parse(rs.getString(4)),
+                            nodeName(rs.getString(5)), mac(rs.getString(6)), ip(rs.getString(7)), errors));
                 }
             }
         });
@@ -156,10 +199,20 @@ final class SqliteReads implements AutoCloseable {
                 s.setString(1, SqliteTime.format(since));
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        Group g = groups.computeIfAbsent(rs.getString(1), k -> new Group(new ArrayList<>(), new long[1], new Instant[2]));
-                        if (g.machines().isEmpty() && rs.getBoolean(9)) {
-                            // the agent's last accepted identity counts as one more machine (SPEC §5)
-                            g.machines().add(new Machine(nodeName(rs.getString(7)), mac(rs.getString(8))));
+                        Group g = groups.get(rs.getString(1));
+                        if (g == null) {
+                            g = new Group(new ArrayList<>(), new long[1], new Instant[2]);
+                            groups.put(rs.getString(1), g);
+                            // the agent's last accepted identity counts as one more machine (SPEC §5); a newer one
+                            // may still be in the journal (a check-in committed during this query may be missed)
+                            JournalRow newer = journalRow(c, AgentGuid.parse(rs.getString(1)));
+                            if (newer != null) {
+                                if (newer.last() != null) {
+                                    g.machines().add(new Machine(nodeName(newer.nodeName()), mac(newer.mac())));
+                                }
+                            } else if (rs.getBoolean(9)) {
+                                g.machines().add(new Machine(nodeName(rs.getString(7)), mac(rs.getString(8))));
+                            }
                         }
                         g.machines().add(new Machine(nodeName(rs.getString(2)), mac(rs.getString(3))));
                         g.count()[0] += rs.getLong(4);

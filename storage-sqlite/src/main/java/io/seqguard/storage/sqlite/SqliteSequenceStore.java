@@ -52,6 +52,7 @@ public final class SqliteSequenceStore implements SequenceStore, Managed {
     private final Object lifecycle = new Object();
     private volatile GroupCommitWriter writer;
     private volatile SqliteReads reads;
+    private AgentJournal journal;
     private SqliteDatabase database;
     private boolean started;
 
@@ -94,8 +95,10 @@ public final class SqliteSequenceStore implements SequenceStore, Managed {
             GroupCommitWriter w = null;
             try {
                 writerConnection = db.connect(false);
-                w = new GroupCommitWriter(config, writerConnection, metrics);
-                reads = new SqliteReads(db, config);
+                journal = new AgentJournal(config.journalSize());
+                metrics.watch(journal);
+                w = new GroupCommitWriter(config, writerConnection, metrics, journal);
+                reads = new SqliteReads(db, config, journal);
                 writer = w;
             } catch (SQLException | RuntimeException e) {
                 if (w != null) {
@@ -130,6 +133,10 @@ public final class SqliteSequenceStore implements SequenceStore, Managed {
         reads = null;
         if (r != null) {
             r.close();
+        }
+        if (journal != null) {
+            journal.close();
+            journal = null;
         }
         if (database != null) {
             database.close();

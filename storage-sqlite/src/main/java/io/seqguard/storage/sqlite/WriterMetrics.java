@@ -3,6 +3,7 @@ package io.seqguard.storage.sqlite;
 import static java.util.Objects.requireNonNull;
 
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
@@ -17,15 +18,20 @@ import java.util.concurrent.TimeUnit;
  * <p>A group that changed no row (stale check-ins, errors over the hour's cap) commits without
  * writing or syncing: it is timed as {@code nothing-written} and left out of the size, so that the
  * size's count stays the number of commits that wrote, i.e. of syncs.
+ *
+ * <p>With the check-in journal on, {@code seqguard_sqlite_journal_unfolded_agents} tells how many
+ * agents' newest states wait in the journal for the fold (about {@code journal-size} at most in a
+ * steady state; docs/SQLITE.md, "The journal").
  */
 final class WriterMetrics {
+    private final MeterRegistry registry;
     private final DistributionSummary groupSize;
     private final Timer committed;
     private final Timer nothingWritten;
     private final Timer failed;
 
     WriterMetrics(MeterRegistry registry) {
-        requireNonNull(registry, "registry");
+        this.registry = requireNonNull(registry, "registry");
         this.groupSize = DistributionSummary.builder("seqguard.sqlite.group.size")
                 .description("Requests (check-ins, error rows, resets, purges) applied in one transaction of the SQLite writer that wrote")
                 .register(registry);
@@ -38,6 +44,13 @@ final class WriterMetrics {
         return Timer.builder("seqguard.sqlite.group.commit")
                 .description("Time the SQLite writer spent applying, writing and committing one group, its sync included")
                 .tag("outcome", outcome)
+                .register(registry);
+    }
+
+    /** Exports the journal's backlog as {@code seqguard_sqlite_journal_unfolded_agents}. */
+    void watch(AgentJournal journal) {
+        Gauge.builder("seqguard.sqlite.journal.unfolded.agents", journal, AgentJournal::unfoldedAgents)
+                .description("Agents whose newest state is in the check-in journal, not yet folded into the agents table")
                 .register(registry);
     }
 

@@ -48,7 +48,7 @@ class SqliteAbandonedRequestTest {
 
     private SqliteConfig config(Duration commitTimeout) {
         return new SqliteConfig(folder.resolve("store.db").toAbsolutePath(), SynchronousMode.NORMAL, Duration.ofSeconds(GUARD_SECONDS), 1024,
-                commitTimeout, 1000, 1L << 20, 1, 1000);
+                commitTimeout, 1000, 1L << 20, 1, 1000, 100_000);
     }
 
     @Test
@@ -130,7 +130,8 @@ class SqliteAbandonedRequestTest {
         SqliteConfig config = config(Duration.ofSeconds(GUARD_SECONDS));
         SqliteDatabase database = new SqliteDatabase(config);
         database.open();
-        GroupCommitWriter writer = new GroupCommitWriter(config, database.connect(false), new WriterMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
+        GroupCommitWriter writer = new GroupCommitWriter(config, database.connect(false), new WriterMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
+                new AgentJournal(config.journalSize()));
         try {
             writer.execute(new WriteRequest.CheckIn(LEADER, 1, 0, TestTimes.T0));
             writer.execute(new WriteRequest.CheckIn(WAITER, 4, 0, TestTimes.T0));

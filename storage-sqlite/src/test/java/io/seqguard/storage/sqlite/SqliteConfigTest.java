@@ -34,9 +34,10 @@ class SqliteConfigTest {
                 "agent-cache-size", 10,
                 "page-cache", "1MiB",
                 "read-connections", 4,
-                "checkpoint-pages", 10_000), List.of());
+                "checkpoint-pages", 10_000,
+                "journal-size", 500), List.of());
         assertThat(config).isEqualTo(new SqliteConfig(Path.of("/var/lib/seqguard/x.db"), SynchronousMode.NORMAL, Duration.ofMillis(250), 64,
-                Duration.ofSeconds(3), 10, 1 << 20, 4, 10_000));
+                Duration.ofSeconds(3), 10, 1 << 20, 4, 10_000, 500));
         assertThat(read(Map.of("synchronous", "extra", "path", "db/other.db"), List.of()))
                 .satisfies(c -> assertThat(c.synchronous()).isEqualTo(SynchronousMode.EXTRA))
                 .satisfies(c -> assertThat(c.path()).isEqualTo(HOME.resolve("db/other.db")));
@@ -53,7 +54,8 @@ class SqliteConfigTest {
                 "agent-cache-size", -1,
                 "page-cache", "lots",
                 "read-connections", 0,
-                "checkpoint-pages", 0), List.of(
+                "checkpoint-pages", 0,
+                "journal-size", -1), List.of(
                 "seqguard.sqlite.path",
                 "seqguard.sqlite.synchronous",
                 "seqguard.sqlite.busy-timeout",
@@ -62,7 +64,8 @@ class SqliteConfigTest {
                 "seqguard.sqlite.agent-cache-size",
                 "seqguard.sqlite.page-cache",
                 "seqguard.sqlite.read-connections",
-                "seqguard.sqlite.checkpoint-pages"));
+                "seqguard.sqlite.checkpoint-pages",
+                "seqguard.sqlite.journal-size"));
     }
 
     private static SqliteConfig read(Map<String, Object> values, List<String> expectedProblemKeys) {

@@ -15,12 +15,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A process that acknowledged check-ins is killed with SIGKILL mid-stream; whatever it
- * acknowledged must be in the file afterwards, and the file must be intact.
+ * acknowledged must be in the file afterwards, and the file must be intact. With the check-in
+ * journal off, with a journal so short that the kill lands in a fold, and with the default one
+ * (nothing folded: the journal is the only record); each file is then read back with the journal on
+ * and again after a restart with it off, which folds it all at start-up.
  */
 class SqliteCrashDurabilityTest {
     private static final int AGENTS = 500;
@@ -29,11 +33,12 @@ class SqliteCrashDurabilityTest {
     @TempDir
     Path folder;
 
-    @Test
-    void everyAcknowledgedCheckInSurvivesSigkill() throws Exception {
+    @ParameterizedTest(name = "journal-size {0}")
+    @ValueSource(ints = {0, 64, 100_000})
+    void everyAcknowledgedCheckInSurvivesSigkill(int journalSize) throws Exception {
         Path file = folder.resolve("crash.db");
         List<long[]> acknowledged = new ArrayList<>();
-        try (ChildJvm child = ChildJvm.start(folder, "checkins", file.toString(), String.valueOf(AGENTS), "4")) {
+        try (ChildJvm child = ChildJvm.start(folder, "checkins", file.toString(), String.valueOf(AGENTS), "4", String.valueOf(journalSize))) {
             child.awaitReady();
             child.awaitLines(line -> line.startsWith("ACK "), ACKS_BEFORE_KILL);
             child.kill();
@@ -54,11 +59,18 @@ class SqliteCrashDurabilityTest {
         }
 
         Map<Long, Long> highest = new HashMap<>();
-        SqliteSequenceStore store = new SqliteSequenceStore(SqliteConfig.defaults(file));
+        for (long[] ack : acknowledged) {
+            highest.merge(ack[0], ack[1], Math::max);
+        }
+        assertSurvived(SqliteConfig.defaults(file), acknowledged, highest);
+        assertSurvived(SqliteConfig.defaults(file).withJournalSize(0), acknowledged, highest);
+    }
+
+    private static void assertSurvived(SqliteConfig config, List<long[]> acknowledged, Map<Long, Long> highest) {
+        SqliteSequenceStore store = new SqliteSequenceStore(config);
         store.start();
         try {
             for (long[] ack : acknowledged) {
-                highest.merge(ack[0], ack[1], Math::max);
                 assertThat(store.checkAndAdvance(TestAgents.agent(TestAgents.guid(ack[0])), ack[1], SequencePolicy.STRICT, TestTimes.T0).verdict())
                         .as("replay of acknowledged GUID %d seq %d", ack[0], ack[1])
                         .isEqualTo(Verdict.STALE);

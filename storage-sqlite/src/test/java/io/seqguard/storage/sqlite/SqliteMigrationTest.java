@@ -82,7 +82,7 @@ class SqliteMigrationTest {
         }
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT MAX(CAST(version AS INTEGER)) FROM " + SqliteDatabase.HISTORY_TABLE + " WHERE success = 1")) {
-            assertThat(rs.getInt(1)).isEqualTo(2);
+            assertThat(rs.getInt(1)).isEqualTo(SqliteDatabase.SCHEMA_VERSION);
         }
     }
 }

@@ -121,7 +121,7 @@ class SqliteSequenceStoreTest {
         AgentIdentity agent = TestAgents.agent(TestAgents.guid(5));
         assertThat(store.checkAndAdvance(agent, 10, SequencePolicy.STRICT, TestTimes.T0).verdict()).isEqualTo(Verdict.REGISTERED);
         try (Connection c = connect(); Statement s = c.createStatement()) {
-            s.execute("CREATE TRIGGER fail_agents BEFORE UPDATE ON agents WHEN NEW.last = 11 BEGIN SELECT RAISE(ABORT, 'disk on fire'); END");
+            s.execute("CREATE TRIGGER fail_agents BEFORE INSERT ON agent_journal WHEN NEW.last = 11 BEGIN SELECT RAISE(ABORT, 'disk on fire'); END");
             s.execute("CREATE TRIGGER fail_errors BEFORE INSERT ON EPOAgentSequenceErrorLog BEGIN SELECT RAISE(ABORT, 'disk on fire'); END");
         }
         assertThatThrownBy(() -> store.checkAndAdvance(agent, 11, SequencePolicy.STRICT, TestTimes.millis(1)))
@@ -149,7 +149,7 @@ class SqliteSequenceStoreTest {
         store.stop();
         SqliteConfig tiny = SqliteConfig.defaults(file);
         tiny = new SqliteConfig(tiny.path(), tiny.synchronous(), tiny.busyTimeout(), tiny.maxGroupSize(), tiny.commitTimeout(), 2,
-                tiny.pageCacheBytes(), tiny.readConnections(), tiny.checkpointPages());
+                tiny.pageCacheBytes(), tiny.readConnections(), tiny.checkpointPages(), tiny.journalSize());
         store = new SqliteSequenceStore(tiny);
         store.start();
         for (int round = 1; round <= 3; round++) {
@@ -185,7 +185,7 @@ class SqliteSequenceStoreTest {
     private long walSizeAfterRegistrations(Path path, int checkpointPages, int agents) throws Exception {
         SqliteConfig d = SqliteConfig.defaults(path);
         store = new SqliteSequenceStore(new SqliteConfig(d.path(), d.synchronous(), d.busyTimeout(), d.maxGroupSize(), d.commitTimeout(),
-                d.agentCacheSize(), d.pageCacheBytes(), d.readConnections(), checkpointPages));
+                d.agentCacheSize(), d.pageCacheBytes(), d.readConnections(), checkpointPages, d.journalSize()));
         store.start();
         for (int n = 0; n < agents; n++) {
             assertThat(store.checkAndAdvance(TestAgents.agent(TestAgents.guid(n)), 1, SequencePolicy.STRICT, TestTimes.T0).verdict())

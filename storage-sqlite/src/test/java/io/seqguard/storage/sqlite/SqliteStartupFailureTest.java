@@ -79,7 +79,8 @@ class SqliteStartupFailureTest {
         Path file = folder.resolve("locked.db");
         SqliteConfig config = SqliteConfig.defaults(file);
         config = new SqliteConfig(config.path(), config.synchronous(), Duration.ofMillis(300), config.maxGroupSize(), config.commitTimeout(),
-                config.agentCacheSize(), config.pageCacheBytes(), config.readConnections(), config.checkpointPages());
+                config.agentCacheSize(), config.pageCacheBytes(), config.readConnections(), config.checkpointPages(),
+                config.journalSize());
         try (ChildJvm other = ChildJvm.start(folder, "exclusive", file.toString())) {
             other.awaitReady();
             SqliteSequenceStore store = new SqliteSequenceStore(config);

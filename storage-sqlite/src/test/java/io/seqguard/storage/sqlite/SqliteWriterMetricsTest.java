@@ -43,7 +43,7 @@ class SqliteWriterMetricsTest {
 
     private SqliteConfig config() {
         return new SqliteConfig(folder.resolve("store.db").toAbsolutePath(), SynchronousMode.NORMAL, Duration.ofSeconds(30),
-                MAX_GROUP, Duration.ofSeconds(30), 1000, 1L << 20, 1, 1000);
+                MAX_GROUP, Duration.ofSeconds(30), 1000, 1L << 20, 1, 1000, 100_000);
     }
 
     @Test
@@ -98,7 +98,7 @@ class SqliteWriterMetricsTest {
             var agent = TestAgents.agent(TestAgents.guid(1));
             store.checkAndAdvance(agent, 10, SequencePolicy.STRICT, TestTimes.T0);
             try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + config.path()); Statement s = c.createStatement()) {
-                s.execute("CREATE TRIGGER fail_agents BEFORE UPDATE ON agents BEGIN SELECT RAISE(ABORT, 'disk on fire'); END");
+                s.execute("CREATE TRIGGER fail_agents BEFORE INSERT ON agent_journal BEGIN SELECT RAISE(ABORT, 'disk on fire'); END");
             }
 
             assertThatThrownBy(() -> store.checkAndAdvance(agent, 11, SequencePolicy.STRICT, TestTimes.T0))
@@ -180,7 +180,7 @@ class SqliteWriterMetricsTest {
         schema.stop();
         var agent = TestAgents.agent(TestAgents.guid(1));
         try (Connection connection = new SqliteDatabase(config).connect(false)) {
-            GroupTransaction transaction = new GroupTransaction(config, connection);
+            GroupTransaction transaction = new GroupTransaction(config, connection, new AgentJournal(config.journalSize()));
             assertThat(transaction.recordError(TestErrors.error(agent, TestTimes.T0), 10)).isTrue();
             transaction.rollback();
             assertThat(transaction.commit()).as("after a rollback of the only write").isFalse();

@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The other process of the crash and lock tests, started by {@link ChildJvm} with the test class
  * path. Modes:
  * <ul>
- * <li>{@code checkins <file> <agents> <threads>}: check-ins for {@code agents} GUIDs with rising
- * numbers from {@code threads} threads, forever; prints {@code ACK <n> <seq>} after each
- * acknowledged one (GUID number n).
+ * <li>{@code checkins <file> <agents> <threads> [<journal-size>]}: check-ins for {@code agents}
+ * GUIDs with rising numbers from {@code threads} threads, forever; prints {@code ACK <n> <seq>}
+ * after each acknowledged one (GUID number n).
  * <li>{@code hold <file>}: runs a store on the file until stdin closes.
  * <li>{@code exclusive <file>}: holds SQLite's exclusive lock on the file until stdin closes.
  * </ul>
@@ -33,7 +33,8 @@ public final class StoreChild {
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
         Path file = Path.of(args[1]);
         switch (args[0]) {
-            case "checkins" -> checkins(out, file, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            case "checkins" -> checkins(out, file, Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                    args.length > 4 ? Integer.parseInt(args[4]) : SqliteConfig.defaults(file).journalSize());
             case "hold" -> {
                 SqliteSequenceStore store = new SqliteSequenceStore(SqliteConfig.defaults(file));
                 store.start();
@@ -54,8 +55,8 @@ public final class StoreChild {
         }
     }
 
-    private static void checkins(PrintStream out, Path file, int agents, int threads) throws Exception {
-        SqliteSequenceStore store = new SqliteSequenceStore(SqliteConfig.defaults(file));
+    private static void checkins(PrintStream out, Path file, int agents, int threads, int journalSize) throws Exception {
+        SqliteSequenceStore store = new SqliteSequenceStore(SqliteConfig.defaults(file).withJournalSize(journalSize));
         store.start();
         ready(out);
         AtomicLong next = new AtomicLong();
