@@ -17,3 +17,20 @@ CREATE TABLE agent_journal (
     mac_address TEXT,
     ip_address  TEXT
 );
+
+-- Every registered agent's current state, journal and agents table together: for the sqlite3
+-- shell and reports, not used by seqguard itself (it keeps the journal's index in memory).
+-- SQLite takes the bare columns of a MAX() aggregate from the row holding the maximum.
+CREATE VIEW agents_now AS
+WITH newest AS (
+    SELECT MAX(seq) AS seq, guid, last, ring, first_seen, last_seen, node_name, mac_address, ip_address
+    FROM agent_journal GROUP BY guid
+)
+SELECT n.guid, n.last, n.ring, COALESCE(n.first_seen, a.first_seen, n.last_seen) AS first_seen, n.last_seen,
+       n.node_name, n.mac_address, n.ip_address
+FROM newest n LEFT JOIN agents a ON a.guid = n.guid
+WHERE n.last IS NOT NULL
+UNION ALL
+SELECT a.guid, a.last, a.ring, a.first_seen, a.last_seen, a.node_name, a.mac_address, a.ip_address
+FROM agents a
+WHERE a.guid NOT IN (SELECT guid FROM agent_journal);

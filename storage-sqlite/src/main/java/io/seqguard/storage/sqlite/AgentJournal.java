@@ -1,6 +1,7 @@
 package io.seqguard.storage.sqlite;
 
 import io.seqguard.spi.AgentGuid;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -46,24 +47,26 @@ final class AgentJournal implements AutoCloseable {
      */
     static final class Mark {
         private volatile long seq;
-        /** The agent's first_seen while its registration is not folded yet, carried into its next rows; writer only. */
-        private String firstSeen;
+        /** The agent's first_seen (epoch ms) while its registration is not folded yet, carried into its next rows, else {@link #NONE}; writer only. */
+        private long firstSeen = NONE;
 
         long seq() {
             return seq;
         }
     }
 
-    /** The agents of a fold in GUID order (the agents table's key order) with each one's row. */
-    record FoldOrder(String[] guids, long[] seqs) {
+    /** The newest rows of a fold's agents, in GUID order (the agents table's key order). */
+    record FoldOrder(long[] seqs) {
         int size() {
-            return guids.length;
+            return seqs.length;
         }
     }
 
     /** A row appended by the group in progress, published to {@link #live} at its commit. */
-    private record Appended(AgentGuid guid, long seq, String firstSeen) {
+    private record Appended(AgentGuid guid, long seq, long firstSeen) {
     }
+
+    private static final long NONE = Long.MIN_VALUE;
 
     private static final int SORT_INLINE_MAX = 1024;
 
@@ -124,10 +127,10 @@ final class AgentJournal implements AutoCloseable {
     // ---- writer only ----
 
     /** Start-up: the journal's rows in order of {@code seq}, one call per row. */
-    void recover(AgentGuid guid, long seq, String firstSeen) {
+    void recover(AgentGuid guid, long seq, Instant firstSeen) {
         Mark m = live.computeIfAbsent(guid, g -> new Mark());
         m.seq = seq;
-        m.firstSeen = firstSeen;
+        m.firstSeen = firstSeen == null ? NONE : firstSeen.toEpochMilli();
         if (deletedThrough == 0 && rowsSinceFold == 0) {
             deletedThrough = seq - 1;
             stagedDeletedThrough = deletedThrough;
@@ -137,16 +140,16 @@ final class AgentJournal implements AutoCloseable {
         rowsSinceFold++;
     }
 
-    /** The first_seen to carry into the agent's next row, when its registration is not folded yet. */
-    String carriedFirstSeen(AgentGuid guid) {
+    /** The first_seen to carry into the agent's next row, when its registration is not folded yet, else null. */
+    Instant carriedFirstSeen(AgentGuid guid) {
         Mark m = mark(guid);
-        return m == null ? null : m.firstSeen;
+        return m == null || m.firstSeen == NONE ? null : Instant.ofEpochMilli(m.firstSeen);
     }
 
-    /** Stages a row of the group in progress and returns its {@code seq}. */
-    long append(AgentGuid guid, String firstSeen) {
+    /** Stages a row of the group in progress (its first_seen, or null) and returns its {@code seq}. */
+    long append(AgentGuid guid, Instant firstSeen) {
         long seq = stagedNextSeq++;
-        appended.add(new Appended(guid, seq, firstSeen));
+        appended.add(new Appended(guid, seq, firstSeen == null ? NONE : firstSeen.toEpochMilli()));
         return seq;
     }
 
@@ -250,13 +253,11 @@ final class AgentJournal implements AutoCloseable {
         }
         // The agents table's key is the GUID text under SQLite's BINARY collation: String order for ASCII.
         Arrays.sort(items, 0, i, Comparator.comparing(Item::guid));
-        String[] guids = new String[i];
         long[] seqs = new long[i];
         for (int k = 0; k < i; k++) {
-            guids[k] = items[k].guid();
             seqs[k] = items[k].seq();
         }
-        return new FoldOrder(guids, seqs);
+        return new FoldOrder(seqs);
     }
 
     @Override

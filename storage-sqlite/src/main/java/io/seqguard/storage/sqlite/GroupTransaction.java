@@ -55,8 +55,9 @@ final class GroupTransaction {
     private final PreparedStatement appendJournal;
     private final PreparedStatement selectJournal;
     private final PreparedStatement deleteJournal;
-    private final PreparedStatement replaceAgent;
-    private final PreparedStatement foldDelete;
+    private final PreparedStatement foldAdvances;
+    private final PreparedStatement foldRegistrations;
+    private final PreparedStatement foldResets;
 
     private volatile HourTally tally;
     private boolean inTransaction;
@@ -88,13 +89,23 @@ final class GroupTransaction {
         this.selectJournal = connection.prepareStatement("SELECT last, ring, first_seen, last_seen, node_name, mac_address, ip_address "
                 + "FROM agent_journal WHERE seq = ?");
         this.deleteJournal = connection.prepareStatement("DELETE FROM agent_journal WHERE seq > ? AND seq <= ?");
+        // The fold: the rows whose seq the JSON array parameter lists, into the agents table, inside SQLite.
+        String folded = "FROM agent_journal WHERE seq IN (SELECT value FROM json_each(?)) AND ";
+        this.foldAdvances = connection.prepareStatement("INSERT INTO agents "
+                + "(guid, last, ring, first_seen, last_seen, node_name, mac_address, ip_address) "
+                + "SELECT guid, last, ring, last_seen, last_seen, node_name, mac_address, ip_address " + folded
+                + "last IS NOT NULL AND first_seen IS NULL "
+                + "ON CONFLICT (guid) DO UPDATE SET last = excluded.last, ring = excluded.ring, last_seen = excluded.last_seen, "
+                + "node_name = excluded.node_name, mac_address = excluded.mac_address, ip_address = excluded.ip_address");
         // A registration not folded yet replaces whatever row the agent had before a reset, first_seen included.
-        this.replaceAgent = connection.prepareStatement("INSERT INTO agents "
-                + "(guid, last, ring, first_seen, last_seen, node_name, mac_address, ip_address) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        this.foldRegistrations = connection.prepareStatement("INSERT INTO agents "
+                + "(guid, last, ring, first_seen, last_seen, node_name, mac_address, ip_address) "
+                + "SELECT guid, last, ring, first_seen, last_seen, node_name, mac_address, ip_address " + folded
+                + "last IS NOT NULL AND first_seen IS NOT NULL "
                 + "ON CONFLICT (guid) DO UPDATE SET last = excluded.last, ring = excluded.ring, first_seen = excluded.first_seen, "
                 + "last_seen = excluded.last_seen, node_name = excluded.node_name, mac_address = excluded.mac_address, "
                 + "ip_address = excluded.ip_address");
-        this.foldDelete = connection.prepareStatement("DELETE FROM agents WHERE guid = ?");
+        this.foldResets = connection.prepareStatement("DELETE FROM agents WHERE guid IN (SELECT guid " + folded + "last IS NULL)");
     }
 
     /**
@@ -106,7 +117,8 @@ final class GroupTransaction {
         try (Statement s = control.getConnection().createStatement();
                 ResultSet rs = s.executeQuery("SELECT seq, guid, first_seen FROM agent_journal ORDER BY seq")) {
             while (rs.next()) {
-                journal.recover(AgentGuid.parse(rs.getString(2)), rs.getLong(1), rs.getString(3));
+                String firstSeen = rs.getString(3);
+                journal.recover(AgentGuid.parse(rs.getString(2)), rs.getLong(1), firstSeen == null ? null : SqliteTime.parse(firstSeen));
             }
         }
         if (!journal.enabled() && journal.beginFold(true)) {
@@ -264,8 +276,7 @@ final class GroupTransaction {
             AgentGuid guid = e.getKey();
             Pending p = e.getValue();
             SequenceState state = p.state();
-            String firstSeen = state == null ? null
-                    : p.firstSeen() != null ? SqliteTime.format(p.firstSeen()) : journal.carriedFirstSeen(guid);
+            Instant firstSeen = state == null ? null : p.firstSeen() != null ? p.firstSeen() : journal.carriedFirstSeen(guid);
             appendJournal.setLong(1, journal.append(guid, firstSeen));
             appendJournal.setString(2, guid.toString());
             if (state == null) {
@@ -281,7 +292,7 @@ final class GroupTransaction {
                 } else {
                     appendJournal.setBytes(4, ring);
                 }
-                setText(appendJournal, 5, firstSeen);
+                setText(appendJournal, 5, firstSeen == null ? null : SqliteTime.format(firstSeen));
                 appendJournal.setString(6, SqliteTime.format(p.lastSeen()));
                 setText(appendJournal, 7, agent.nodeName() == null ? null : agent.nodeName().value());
                 setText(appendJournal, 8, agent.macAddress() == null ? null : agent.macAddress().value());
@@ -309,53 +320,15 @@ final class GroupTransaction {
         int from = journal.folded();
         int to = (int) Math.min(order.size(), (long) from + budget);
         if (from < to) {
-            boolean replaced = false;
-            boolean upserted = false;
-            boolean deleted = false;
+            StringBuilder seqs = new StringBuilder(16 * (to - from) + 2).append('[');
             for (int i = from; i < to; i++) {
-                selectJournal.setLong(1, order.seqs()[i]);
-                try (ResultSet rs = selectJournal.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new SQLException("journal row " + order.seqs()[i] + " of agent " + order.guids()[i] + " is missing");
-                    }
-                    long last = rs.getLong(1);
-                    if (rs.wasNull()) {
-                        foldDelete.setString(1, order.guids()[i]);
-                        foldDelete.addBatch();
-                        deleted = true;
-                        continue;
-                    }
-                    String firstSeen = rs.getString(3);
-                    PreparedStatement target = firstSeen != null ? replaceAgent : upsertAgent;
-                    target.setString(1, order.guids()[i]);
-                    target.setLong(2, last);
-                    byte[] ring = rs.getBytes(2);
-                    if (ring == null) {
-                        target.setNull(3, Types.BLOB);
-                    } else {
-                        target.setBytes(3, ring);
-                    }
-                    String lastSeen = rs.getString(4);
-                    // Without a first_seen of its own the agent has an agents row, which keeps its own.
-                    target.setString(4, firstSeen != null ? firstSeen : lastSeen);
-                    target.setString(5, lastSeen);
-                    setText(target, 6, rs.getString(5));
-                    setText(target, 7, rs.getString(6));
-                    setText(target, 8, rs.getString(7));
-                    target.addBatch();
-                    replaced |= target == replaceAgent;
-                    upserted |= target == upsertAgent;
-                }
+                seqs.append(i == from ? "" : ",").append(order.seqs()[i]);
             }
+            String list = seqs.append(']').toString();
             begin();
-            if (replaced) {
-                replaceAgent.executeBatch();
-            }
-            if (upserted) {
-                upsertAgent.executeBatch();
-            }
-            if (deleted) {
-                foldDelete.executeBatch();
+            for (PreparedStatement fold : List.of(foldAdvances, foldRegistrations, foldResets)) {
+                fold.setString(1, list);
+                fold.executeUpdate();
             }
             journal.stageFolded(to);
             changed = true;
@@ -456,7 +429,7 @@ final class GroupTransaction {
         tally = null;
         touchedHour = Long.MIN_VALUE;
         journal.rolledBack();
-        for (PreparedStatement batched : List.of(upsertAgent, appendJournal, replaceAgent, foldDelete)) {
+        for (PreparedStatement batched : List.of(upsertAgent, appendJournal)) {
             try {
                 batched.clearBatch();
             } catch (SQLException ignored) {

@@ -111,8 +111,12 @@ class SqliteJournalTest {
                     .as("the newest accepted identity, from the journal, and the error's")
                     .containsExactlyInAnyOrder(TestAgents.machine("second", "66-77-88-99-AA-BB"), TestAgents.machine("clone", "CC-CC-CC-CC-CC-CC")));
 
+            assertThat(query(config, "SELECT last || ' ' || first_seen FROM agents_now WHERE guid = '" + guid + "'"))
+                    .as("the shell's view").isEqualTo("9 " + SqliteTime.format(registered));
+
             assertThat(store.reset(guid)).isTrue();
             assertThat(store.agentInfo(guid, TestTimes.T0)).isEmpty();
+            assertThat(count(config, "SELECT COUNT(*) FROM agents_now")).as("the shell's view after the reset").isZero();
             assertThat(store.findSuspects(TestTimes.T0, 10)).singleElement().satisfies(s -> assertThat(s.machines())
                     .containsExactly(TestAgents.machine("clone", "CC-CC-CC-CC-CC-CC")));
             assertThat(store.reset(guid)).as("already reset").isFalse();
@@ -196,8 +200,8 @@ class SqliteJournalTest {
     }
 
     /**
-     * Check-ins of other agents (a fold step rides on every group that writes) until {@code countQuery} gives {@code expected}
-     * holds; a large fold is sorted on a thread of its own, so how many it takes may vary.
+     * Check-ins of other agents (a fold step rides on every group that writes) until {@code countQuery}
+     * gives {@code expected}; a large fold is sorted on a thread of its own, so how many it takes may vary.
      */
     private long pushFoldUntil(SqliteSequenceStore store, long seq, SqliteConfig config, String countQuery, long expected) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -283,27 +287,32 @@ class SqliteJournalTest {
         assertThat(stateInFile(config, agents)).allSatisfy((n, last) -> assertThat(last).isEqualTo(acknowledged.get(n)));
     }
 
-    /** Each agent's number as the file alone tells it: its newest journal row, else its agents row. */
+    /** Each agent's number as the file alone tells it: view {@code agents_now}, the newest journal row, else the agents row. */
     private static Map<Integer, Long> stateInFile(SqliteConfig config, int agents) throws SQLException {
+        Map<String, Integer> numbers = new HashMap<>();
+        for (int n = 0; n < agents; n++) {
+            numbers.put(TestAgents.guid(n).toString(), n);
+        }
         Map<Integer, Long> state = new HashMap<>();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + config.path()); Statement s = c.createStatement()) {
-            for (int n = 0; n < agents; n++) {
-                String guid = TestAgents.guid(n).toString();
-                try (ResultSet rs = s.executeQuery("SELECT last FROM agent_journal WHERE guid = '" + guid + "' ORDER BY seq DESC LIMIT 1")) {
-                    if (rs.next()) {
-                        state.put(n, rs.getLong(1));
-                        continue;
-                    }
-                }
-                try (ResultSet rs = s.executeQuery("SELECT last FROM agents WHERE guid = '" + guid + "'")) {
-                    if (rs.next()) {
-                        state.put(n, rs.getLong(1));
-                    }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + config.path()); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT guid, last FROM agents_now")) {
+            while (rs.next()) {
+                Integer n = numbers.get(rs.getString(1));
+                if (n != null) {
+                    assertThat(state.put(n, rs.getLong(2))).as("one row per agent: %s", rs.getString(1)).isNull();
                 }
             }
         }
         assertThat(state).as("every agent is in the file").hasSize(agents);
         return state;
+    }
+
+    private static String query(SqliteConfig config, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + config.path()); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            assertThat(rs.next()).as("a row from %s", sql).isTrue();
+            return rs.getString(1);
+        }
     }
 
     private static long count(SqliteConfig config, String sql) throws SQLException {
