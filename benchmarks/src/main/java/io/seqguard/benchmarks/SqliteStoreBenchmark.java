@@ -41,7 +41,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * Every thread owns a disjoint slice of the agents and sends each of them rising numbers, so every
  * check-in is accepted and written. {@code order}: {@code scattered} visits the slice with a prime
  * stride, so consecutive check-ins come from agents far apart, as from a fleet; {@code sequential}
- * in GUID order, so the agents of one group share their pages (docs/PERFORMANCE.md). Run:
+ * in GUID order, so the agents of one group share their pages (docs/PERFORMANCE.md). {@code
+ * journalSize}: the store with its check-in journal (the default) or without (0). Run:
  * {@code java -jar benchmarks/target/benchmarks.jar Sqlite -f 1 -wi 2 -i 3}.
  */
 @BenchmarkMode(Mode.Throughput)
@@ -60,6 +61,10 @@ public class SqliteStoreBenchmark {
         RawSqliteGroupCommit raw;
         SequenceError overCapError;
 
+        /** {@code seqguard.sqlite.journal-size}: the default check-in journal, or 0 for none. */
+        @Param({"100000", "0"})
+        public int journalSize;
+
         @Setup(Level.Trial)
         public void setUp() throws Exception {
             for (int i = 0; i < AGENTS; i++) {
@@ -77,7 +82,7 @@ public class SqliteStoreBenchmark {
                 init.stop();
                 register(file);
             }
-            store = new SqliteSequenceStore(SqliteConfig.defaults(storeFile));
+            store = new SqliteSequenceStore(SqliteConfig.defaults(storeFile).withJournalSize(journalSize));
             store.start();
             raw = new RawSqliteGroupCommit(rawFile, SqliteConfig.defaults(rawFile).maxGroupSize());
             // Fill the hour the over-cap benchmark writes to, so its errors are dropped.
