@@ -9,8 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The memory of the check-in journal ({@code agent_journal}): which agents have a row there that
@@ -47,7 +51,10 @@ final class AgentJournal implements AutoCloseable {
      */
     static final class Mark {
         private volatile long seq;
-        /** The agent's first_seen (epoch ms) while its registration is not folded yet, carried into its next rows, else {@link #NONE}; writer only. */
+        /**
+         * The agent's first_seen (epoch ms) while its registration is not folded yet, carried into
+         * its next rows; {@link #NONE} for a plain check-in, {@link #RESET} for a reset; writer only.
+         */
         private long firstSeen = NONE;
 
         long seq() {
@@ -55,8 +62,18 @@ final class AgentJournal implements AutoCloseable {
         }
     }
 
-    /** The newest rows of a fold's agents, in GUID order (the agents table's key order). */
-    record FoldOrder(long[] seqs) {
+    /** What a fold does with an agent's newest row. */
+    enum Kind {
+        /** A check-in of a registered agent: update its agents row, keeping first_seen. */
+        ADVANCE,
+        /** A registration not folded yet: replace the agents row, first_seen included. */
+        REGISTRATION,
+        /** A reset: delete the agents row. */
+        RESET
+    }
+
+    /** The newest rows of a fold's agents, in GUID order (the agents table's key order), and what each is. */
+    record FoldOrder(long[] seqs, Kind[] kinds) {
         int size() {
             return seqs.length;
         }
@@ -67,11 +84,16 @@ final class AgentJournal implements AutoCloseable {
     }
 
     private static final long NONE = Long.MIN_VALUE;
+    private static final long RESET = Long.MIN_VALUE + 1;
 
     private static final int SORT_INLINE_MAX = 1024;
 
+    private static final Logger log = LoggerFactory.getLogger(AgentJournal.class);
+
     private final int size;
-    private final ExecutorService sorter;
+    private final Executor sorter;
+    private final ExecutorService ownSorter;
+    private volatile boolean broken;
     /** Agents with rows appended since the current fold began (or since start-up). */
     private volatile Map<AgentGuid, Mark> live = new ConcurrentHashMap<>();
     /** The current fold's agents, frozen at its start; null between folds. */
@@ -94,12 +116,18 @@ final class AgentJournal implements AutoCloseable {
      * @param size rows appended before a fold begins; 0 never begins one by itself (journal off)
      */
     AgentJournal(int size) {
+        this(size, null);
+    }
+
+    /** With {@code sorter} null, sorts large folds on a thread of its own; tests pass another executor. */
+    AgentJournal(int size, Executor sorter) {
         this.size = size;
-        this.sorter = Executors.newSingleThreadExecutor(task -> {
+        this.ownSorter = sorter != null ? null : Executors.newSingleThreadExecutor(task -> {
             Thread t = new Thread(task, "seqguard-sqlite-fold-sort");
             t.setDaemon(true);
             return t;
         });
+        this.sorter = sorter != null ? sorter : ownSorter;
     }
 
     /** Whether groups append to the journal (else they update the agents table in place). */
@@ -118,7 +146,10 @@ final class AgentJournal implements AutoCloseable {
         return f == null ? null : f.get(guid);
     }
 
-    /** Agents whose newest state is in the journal rather than the agents table. */
+    /**
+     * Entries of the index: agents whose newest state is in the journal rather than the agents
+     * table (one that checked in again during a fold counts twice).
+     */
     int unfoldedAgents() {
         Map<AgentGuid, Mark> f = folding;
         return live.size() + (f == null ? 0 : f.size());
@@ -127,10 +158,10 @@ final class AgentJournal implements AutoCloseable {
     // ---- writer only ----
 
     /** Start-up: the journal's rows in order of {@code seq}, one call per row. */
-    void recover(AgentGuid guid, long seq, Instant firstSeen) {
+    void recover(AgentGuid guid, long seq, boolean reset, Instant firstSeen) {
         Mark m = live.computeIfAbsent(guid, g -> new Mark());
         m.seq = seq;
-        m.firstSeen = firstSeen == null ? NONE : firstSeen.toEpochMilli();
+        m.firstSeen = firstSeen(reset, firstSeen);
         if (deletedThrough == 0 && rowsSinceFold == 0) {
             deletedThrough = seq - 1;
             stagedDeletedThrough = deletedThrough;
@@ -143,20 +174,41 @@ final class AgentJournal implements AutoCloseable {
     /** The first_seen to carry into the agent's next row, when its registration is not folded yet, else null. */
     Instant carriedFirstSeen(AgentGuid guid) {
         Mark m = mark(guid);
-        return m == null || m.firstSeen == NONE ? null : Instant.ofEpochMilli(m.firstSeen);
+        return m == null || m.firstSeen == NONE || m.firstSeen == RESET ? null : Instant.ofEpochMilli(m.firstSeen);
     }
 
-    /** Stages a row of the group in progress (its first_seen, or null) and returns its {@code seq}. */
-    long append(AgentGuid guid, Instant firstSeen) {
+    /** Stages a row of the group in progress (a reset, or a state with its first_seen or null) and returns its {@code seq}. */
+    long append(AgentGuid guid, boolean reset, Instant firstSeen) {
         long seq = stagedNextSeq++;
-        appended.add(new Appended(guid, seq, firstSeen == null ? NONE : firstSeen.toEpochMilli()));
+        appended.add(new Appended(guid, seq, firstSeen(reset, firstSeen)));
         return seq;
+    }
+
+    private static long firstSeen(boolean reset, Instant firstSeen) {
+        return reset ? RESET : firstSeen == null ? NONE : firstSeen.toEpochMilli();
     }
 
     /** The current fold's order, or null when there is no fold or it is still being sorted. */
     FoldOrder readyOrder() {
         CompletableFuture<FoldOrder> o = order;
-        return o != null && o.isDone() ? o.join() : null;
+        if (o == null || !o.isDone()) {
+            return null;
+        }
+        if (o.isCompletedExceptionally()) {
+            // The sorting thread failed (out of memory, say): sort here rather than never fold again.
+            log.warn("sorting the fold of {} agents failed on its thread; sorting it on the writer's", folding.size());
+            o = CompletableFuture.completedFuture(sort(folding));
+            order = o;
+        }
+        return o.join();
+    }
+
+    /**
+     * Whether the index may no longer match the journal: publishing a committed group failed half
+     * way. The writer then refuses every group until a restart reads the journal back.
+     */
+    boolean broken() {
+        return broken;
     }
 
     /** How many of the current fold's agents are folded, the group in progress included. */
@@ -187,6 +239,16 @@ final class AgentJournal implements AutoCloseable {
      * is done and begins the next when enough rows were appended.
      */
     void committed() {
+        try {
+            publish();
+        } catch (RuntimeException | Error e) {
+            // Some of the committed rows may have no mark: a lookup would find an older state.
+            broken = true;
+            throw e;
+        }
+    }
+
+    private void publish() {
         for (Appended a : appended) {
             Mark m = live.get(a.guid());
             if (m == null) {
@@ -231,37 +293,54 @@ final class AgentJournal implements AutoCloseable {
             return false;
         }
         Map<AgentGuid, Mark> frozen = live;
+        Map<AgentGuid, Mark> next = new ConcurrentHashMap<>();
+        // The order first: should it fail, nothing has changed (frozen is not written until live is replaced).
+        CompletableFuture<FoldOrder> sorted;
+        if (now || frozen.size() <= SORT_INLINE_MAX) {
+            // A small fold sorts in a fraction of a millisecond; a large one (100,000 agents: tens of ms) not on the leader's time.
+            sorted = CompletableFuture.completedFuture(sort(frozen));
+        } else {
+            try {
+                sorted = CompletableFuture.supplyAsync(() -> sort(frozen), sorter);
+            } catch (RejectedExecutionException e) {
+                sorted = CompletableFuture.completedFuture(sort(frozen));
+            }
+        }
         folding = frozen;
-        live = new ConcurrentHashMap<>();
+        live = next;
         foldThrough = nextSeq - 1;
         rowsSinceFold = 0;
         foldedCount = 0;
         stagedFoldedCount = 0;
-        // A small fold sorts in a fraction of a millisecond; a large one (100,000 agents: tens of ms) not on the leader's time.
-        order = now || frozen.size() <= SORT_INLINE_MAX ? CompletableFuture.completedFuture(sort(frozen))
-                : CompletableFuture.supplyAsync(() -> sort(frozen), sorter);
+        order = sorted;
         return true;
     }
 
     private static FoldOrder sort(Map<AgentGuid, Mark> frozen) {
-        record Item(String guid, long seq) {
+        record Item(String guid, long seq, Kind kind) {
         }
         Item[] items = new Item[frozen.size()];
         int i = 0;
         for (Map.Entry<AgentGuid, Mark> e : frozen.entrySet()) {
-            items[i++] = new Item(e.getKey().toString(), e.getValue().seq);
+            Mark m = e.getValue();
+            Kind kind = m.firstSeen == RESET ? Kind.RESET : m.firstSeen == NONE ? Kind.ADVANCE : Kind.REGISTRATION;
+            items[i++] = new Item(e.getKey().toString(), m.seq, kind);
         }
         // The agents table's key is the GUID text under SQLite's BINARY collation: String order for ASCII.
         Arrays.sort(items, 0, i, Comparator.comparing(Item::guid));
         long[] seqs = new long[i];
+        Kind[] kinds = new Kind[i];
         for (int k = 0; k < i; k++) {
             seqs[k] = items[k].seq();
+            kinds[k] = items[k].kind();
         }
-        return new FoldOrder(seqs);
+        return new FoldOrder(seqs, kinds);
     }
 
     @Override
     public void close() {
-        sorter.shutdownNow();
+        if (ownSorter != null) {
+            ownSorter.shutdownNow();
+        }
     }
 }

@@ -86,8 +86,7 @@ final class GroupTransaction {
         this.purgeErrors = connection.prepareStatement("DELETE FROM EPOAgentSequenceErrorLog WHERE TheTimestamp < ?");
         this.appendJournal = connection.prepareStatement("INSERT INTO agent_journal "
                 + "(seq, guid, last, ring, first_seen, last_seen, node_name, mac_address, ip_address) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        this.selectJournal = connection.prepareStatement("SELECT last, ring, first_seen, last_seen, node_name, mac_address, ip_address "
-                + "FROM agent_journal WHERE seq = ?");
+        this.selectJournal = connection.prepareStatement("SELECT last, ring FROM agent_journal WHERE seq = ?");
         this.deleteJournal = connection.prepareStatement("DELETE FROM agent_journal WHERE seq > ? AND seq <= ?");
         // The fold: the rows whose seq the JSON array parameter lists, into the agents table, inside SQLite.
         String folded = "FROM agent_journal WHERE seq IN (SELECT value FROM json_each(?)) AND ";
@@ -115,10 +114,11 @@ final class GroupTransaction {
      */
     void recoverJournal() throws SQLException {
         try (Statement s = control.getConnection().createStatement();
-                ResultSet rs = s.executeQuery("SELECT seq, guid, first_seen FROM agent_journal ORDER BY seq")) {
+                ResultSet rs = s.executeQuery("SELECT seq, guid, last IS NULL, first_seen FROM agent_journal ORDER BY seq")) {
             while (rs.next()) {
-                String firstSeen = rs.getString(3);
-                journal.recover(AgentGuid.parse(rs.getString(2)), rs.getLong(1), firstSeen == null ? null : SqliteTime.parse(firstSeen));
+                String firstSeen = rs.getString(4);
+                journal.recover(AgentGuid.parse(rs.getString(2)), rs.getLong(1), rs.getBoolean(3),
+                        firstSeen == null ? null : SqliteTime.parse(firstSeen));
             }
         }
         if (!journal.enabled() && journal.beginFold(true)) {
@@ -277,7 +277,7 @@ final class GroupTransaction {
             Pending p = e.getValue();
             SequenceState state = p.state();
             Instant firstSeen = state == null ? null : p.firstSeen() != null ? p.firstSeen() : journal.carriedFirstSeen(guid);
-            appendJournal.setLong(1, journal.append(guid, firstSeen));
+            appendJournal.setLong(1, journal.append(guid, state == null, firstSeen));
             appendJournal.setString(2, guid.toString());
             if (state == null) {
                 for (int i = 3; i <= 9; i++) {
@@ -320,15 +320,37 @@ final class GroupTransaction {
         int from = journal.folded();
         int to = (int) Math.min(order.size(), (long) from + budget);
         if (from < to) {
-            StringBuilder seqs = new StringBuilder(16 * (to - from) + 2).append('[');
+            // One statement per kind present in the chunk (most chunks hold check-ins only).
+            StringBuilder[] lists = new StringBuilder[AgentJournal.Kind.values().length];
+            int[] counts = new int[lists.length];
             for (int i = from; i < to; i++) {
-                seqs.append(i == from ? "" : ",").append(order.seqs()[i]);
+                int kind = order.kinds()[i].ordinal();
+                counts[kind]++;
+                if (lists[kind] == null) {
+                    lists[kind] = new StringBuilder(Math.min(1 << 20, 16 * (to - from) + 2)).append('[');
+                } else {
+                    lists[kind].append(',');
+                }
+                lists[kind].append(order.seqs()[i]);
             }
-            String list = seqs.append(']').toString();
             begin();
-            for (PreparedStatement fold : List.of(foldAdvances, foldRegistrations, foldResets)) {
-                fold.setString(1, list);
-                fold.executeUpdate();
+            for (AgentJournal.Kind kind : AgentJournal.Kind.values()) {
+                StringBuilder list = lists[kind.ordinal()];
+                if (list != null) {
+                    PreparedStatement fold = switch (kind) {
+                        case ADVANCE -> foldAdvances;
+                        case REGISTRATION -> foldRegistrations;
+                        case RESET -> foldResets;
+                    };
+                    fold.setString(1, list.append(']').toString());
+                    int changes = fold.executeUpdate();
+                    // Every check-in and registration changes its agents row (a reset may find none): a row the
+                    // statement skipped would be deleted from the journal unfolded, so fail the group instead.
+                    if (kind != AgentJournal.Kind.RESET && changes != counts[kind.ordinal()]) {
+                        throw new SQLException("folding " + counts[kind.ordinal()] + " journal rows (" + kind + ") changed "
+                                + changes + " agents rows");
+                    }
+                }
             }
             journal.stageFolded(to);
             changed = true;
@@ -415,6 +437,10 @@ final class GroupTransaction {
     }
 
     private void begin() throws SQLException {
+        if (journal.broken()) {
+            throw new SQLException("the writer's index of the check-in journal failed to take a committed group "
+                    + "(see the earlier error); nothing more is written until seqguard restarts and reads the journal back");
+        }
         if (!inTransaction) {
             // IMMEDIATE takes the write lock up front, so a group never fails half-way on a lock upgrade.
             control.execute("BEGIN IMMEDIATE");

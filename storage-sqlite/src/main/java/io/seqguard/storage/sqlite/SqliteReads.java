@@ -18,6 +18,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -89,12 +90,11 @@ final class SqliteReads implements AutoCloseable {
     }
 
     /**
-     * The agent's newest row in the check-in journal, or null when all its rows are folded into
-     * the agents table. The mark is read before the row: a row that is gone by then was folded, so
-     * the agents row read after it is at least as new.
+     * The row {@code mark} names in the check-in journal, or null when there is no mark or the row
+     * is gone. Read the mark before the transaction whose snapshot reads the row: a row that is gone
+     * in that snapshot was folded, so the agents row in the same snapshot is at least as new.
      */
-    private JournalRow journalRow(Connection c, AgentGuid guid) throws SQLException {
-        AgentJournal.Mark mark = journal.mark(guid);
+    private static JournalRow journalRow(Connection c, AgentJournal.Mark mark) throws SQLException {
         if (mark == null) {
             return null;
         }
@@ -116,9 +116,30 @@ final class SqliteReads implements AutoCloseable {
     private record JournalRow(Long last, String firstSeen, String lastSeen, String nodeName, String mac, String ip) {
     }
 
+    /**
+     * Runs {@code query} in one read transaction, so that its statements see one snapshot (in WAL
+     * mode the snapshot is taken by the first read).
+     */
+    private static <T> T inOneSnapshot(Connection c, Query<T> query) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("BEGIN");
+        }
+        boolean done = false;
+        try {
+            T result = query.run(c);
+            done = true;
+            return result;
+        } finally {
+            try (Statement s = c.createStatement()) {
+                s.execute(done ? "COMMIT" : "ROLLBACK");
+            }
+        }
+    }
+
     Optional<AgentInfo> agentInfo(AgentGuid guid, Instant errorsSince) {
-        return withConnection("reading agent " + guid, busyTimeout, c -> {
-            JournalRow newer = journalRow(c, guid);
+        AgentJournal.Mark mark = journal.mark(guid);
+        return withConnection("reading agent " + guid, busyTimeout, c -> inOneSnapshot(c, r -> {
+            JournalRow newer = journalRow(c, mark);
             if (newer != null && newer.last() == null) {
                 return Optional.empty();
             }
@@ -142,6 +163,22 @@ final class SqliteReads implements AutoCloseable {
                     }
                     return Optional.of(new AgentInfo(guid, rs.getLong(2), SqliteTime.parse(rs.getString(3)), SqliteTime.parse(rs.getString(4)),
                             nodeName(rs.getString(5)), mac(rs.getString(6)), ip(rs.getString(7)), errors));
+                }
+            }
+        }));
+    }
+
+    /** The machine an agent's last accepted check-in came from, or null when it is not registered (SPEC §5). */
+    private static Machine currentMachine(Connection c, AgentJournal.Mark mark, String guid) throws SQLException {
+        return inOneSnapshot(c, r -> {
+            JournalRow newer = journalRow(c, mark);
+            if (newer != null) {
+                return newer.last() == null ? null : new Machine(nodeName(newer.nodeName()), mac(newer.mac()));
+            }
+            try (PreparedStatement s = c.prepareStatement("SELECT node_name, mac_address FROM agents WHERE guid = ?")) {
+                s.setString(1, guid);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? new Machine(nodeName(rs.getString(1)), mac(rs.getString(2))) : null;
                 }
             }
         });
@@ -194,26 +231,12 @@ final class SqliteReads implements AutoCloseable {
             }
             Map<String, Group> groups = new LinkedHashMap<>();
             try (PreparedStatement s = c.prepareStatement("SELECT e.AgentGUID, e.NodeName, e.MACAddress, COUNT(*), MIN(e.TheTimestamp), "
-                    + "MAX(e.TheTimestamp), a.node_name, a.mac_address, a.guid IS NOT NULL FROM EPOAgentSequenceErrorLog e "
-                    + "LEFT JOIN agents a ON a.guid = e.AgentGUID WHERE e.TheTimestamp >= ? GROUP BY e.AgentGUID, e.NodeName, e.MACAddress")) {
+                    + "MAX(e.TheTimestamp) FROM EPOAgentSequenceErrorLog e WHERE e.TheTimestamp >= ? "
+                    + "GROUP BY e.AgentGUID, e.NodeName, e.MACAddress")) {
                 s.setString(1, SqliteTime.format(since));
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        Group g = groups.get(rs.getString(1));
-                        if (g == null) {
-                            g = new Group(new ArrayList<>(), new long[1], new Instant[2]);
-                            groups.put(rs.getString(1), g);
-                            // the agent's last accepted identity counts as one more machine (SPEC §5); a newer one
-                            // may still be in the journal (a check-in committed during this query may be missed)
-                            JournalRow newer = journalRow(c, AgentGuid.parse(rs.getString(1)));
-                            if (newer != null) {
-                                if (newer.last() != null) {
-                                    g.machines().add(new Machine(nodeName(newer.nodeName()), mac(newer.mac())));
-                                }
-                            } else if (rs.getBoolean(9)) {
-                                g.machines().add(new Machine(nodeName(rs.getString(7)), mac(rs.getString(8))));
-                            }
-                        }
+                        Group g = groups.computeIfAbsent(rs.getString(1), k -> new Group(new ArrayList<>(), new long[1], new Instant[2]));
                         g.machines().add(new Machine(nodeName(rs.getString(2)), mac(rs.getString(3))));
                         g.count()[0] += rs.getLong(4);
                         Instant first = SqliteTime.parse(rs.getString(5));
@@ -226,7 +249,14 @@ final class SqliteReads implements AutoCloseable {
             List<Suspect> suspects = new ArrayList<>(groups.size());
             for (Map.Entry<String, Group> e : groups.entrySet()) {
                 Group g = e.getValue();
-                suspects.add(Suspect.classify(AgentGuid.parse(e.getKey()), g.machines(), g.count()[0], g.range()[0], g.range()[1]));
+                // The agent's last accepted identity counts as one more machine (SPEC §5). Read after the errors, each
+                // in a snapshot of its own taken after the agent's journal mark, so that it is never older than the mark.
+                AgentGuid guid = AgentGuid.parse(e.getKey());
+                Machine current = currentMachine(c, journal.mark(guid), e.getKey());
+                if (current != null) {
+                    g.machines().add(0, current);
+                }
+                suspects.add(Suspect.classify(guid, g.machines(), g.count()[0], g.range()[0], g.range()[1]));
             }
             suspects.sort(Comparator.comparingLong(Suspect::errorCount).reversed().thenComparing(Suspect::guid));
             return suspects.size() > limit ? List.copyOf(suspects.subList(0, limit)) : suspects;

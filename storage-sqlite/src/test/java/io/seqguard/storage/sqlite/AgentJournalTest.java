@@ -1,0 +1,97 @@
+package io.seqguard.storage.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.seqguard.spi.AgentGuid;
+import io.seqguard.storage.tck.TestAgents;
+import io.seqguard.storage.tck.TestTimes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import org.junit.jupiter.api.Test;
+
+/** The journal's index on its own: marks, staging and rollback, and how a fold is ordered and sorted. */
+class AgentJournalTest {
+    /** More agents than are sorted inline, so that the sorting executor is used. */
+    private static final int LARGE = 3_000;
+
+    @Test
+    void aLargeFoldIsSortedByGuidTextOnTheSorterWithEachRowsKind() {
+        List<Runnable> tasks = new ArrayList<>();
+        AgentJournal journal = new AgentJournal(10, tasks::add);
+        // Numbers whose GUIDs' text order differs from the order they were appended in.
+        for (int n = 0; n < LARGE; n++) {
+            long k = (n * 7919L) % LARGE;
+            journal.recover(TestAgents.guid(k), n + 1, k == 5, k == 7 ? TestTimes.T0 : null);
+        }
+        assertThat(journal.beginFold(false)).isTrue();
+        assertThat(journal.readyOrder()).as("not sorted until the sorter ran").isNull();
+        assertThat(journal.mark(TestAgents.guid(5))).as("a frozen agent is still found").isNotNull();
+        assertThat(tasks).hasSize(1);
+        tasks.get(0).run();
+
+        AgentJournal.FoldOrder order = journal.readyOrder();
+        assertThat(order.size()).isEqualTo(LARGE);
+        List<String> guids = new ArrayList<>();
+        for (int i = 0; i < order.size(); i++) {
+            long seq = order.seqs()[i];
+            long k = ((seq - 1) * 7919L) % LARGE;
+            guids.add(TestAgents.guid(k).toString());
+            assertThat(order.kinds()[i]).as("kind of agent %d", k).isEqualTo(
+                    k == 5 ? AgentJournal.Kind.RESET : k == 7 ? AgentJournal.Kind.REGISTRATION : AgentJournal.Kind.ADVANCE);
+        }
+        assertThat(guids).isSorted();
+    }
+
+    @Test
+    void aSorterThatRefusesTheFoldLeavesItSortedInline() {
+        AgentJournal journal = new AgentJournal(10, task -> {
+            throw new RejectedExecutionException("shut down");
+        });
+        for (int n = 0; n < LARGE; n++) {
+            journal.recover(TestAgents.guid(n), n + 1, false, null);
+        }
+        assertThat(journal.beginFold(false)).isTrue();
+        assertThat(journal.readyOrder()).isNotNull().satisfies(o -> assertThat(o.size()).isEqualTo(LARGE));
+    }
+
+    @Test
+    void aRolledBackGroupLeavesNoMarkAndItsRowNumbersAreReused() {
+        AgentJournal journal = new AgentJournal(100, Runnable::run);
+        AgentGuid kept = TestAgents.guid(1);
+        AgentGuid dropped = TestAgents.guid(2);
+        assertThat(journal.append(kept, false, TestTimes.T0)).isEqualTo(1);
+        journal.committed();
+        assertThat(journal.mark(kept).seq()).isEqualTo(1);
+        assertThat(journal.carriedFirstSeen(kept)).isEqualTo(TestTimes.T0);
+
+        assertThat(journal.append(dropped, false, null)).isEqualTo(2);
+        journal.rolledBack();
+        assertThat(journal.mark(dropped)).isNull();
+        assertThat(journal.append(kept, true, null)).as("the failed group's number again").isEqualTo(2);
+        journal.committed();
+        assertThat(journal.mark(kept).seq()).isEqualTo(2);
+        assertThat(journal.carriedFirstSeen(kept)).as("a reset carries no first_seen").isNull();
+    }
+
+    @Test
+    void aFoldBeginsOnceEnoughRowsWereCommittedAndEndsWhenFoldedAndDeleted() {
+        AgentJournal journal = new AgentJournal(3, Runnable::run);
+        for (int n = 0; n < 3; n++) {
+            journal.append(TestAgents.guid(n), false, null);
+        }
+        journal.committed();
+        AgentJournal.FoldOrder order = journal.readyOrder();
+        assertThat(order).as("the third row began a fold").isNotNull();
+        assertThat(order.size()).isEqualTo(3);
+        assertThat(journal.foldThrough()).isEqualTo(3);
+        assertThat(journal.unfoldedAgents()).isEqualTo(3);
+
+        journal.stageFolded(3);
+        journal.stageDeleted(3);
+        journal.committed();
+        assertThat(journal.readyOrder()).as("fold done").isNull();
+        assertThat(journal.mark(TestAgents.guid(0))).as("folded and deleted: the agents row is current").isNull();
+        assertThat(journal.unfoldedAgents()).isZero();
+    }
+}
