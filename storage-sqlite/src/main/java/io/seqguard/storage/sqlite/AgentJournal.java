@@ -56,6 +56,8 @@ final class AgentJournal implements AutoCloseable {
          * its next rows; {@link #NONE} for a plain check-in, {@link #RESET} for a reset; writer only.
          */
         private long firstSeen = NONE;
+        /** The row of the registration whose first_seen {@link #firstSeen} is; once deleted, it is folded and no longer carried. */
+        private long registeredSeq;
 
         long seq() {
             return seq;
@@ -80,7 +82,11 @@ final class AgentJournal implements AutoCloseable {
     }
 
     /** A row appended by the group in progress, published to {@link #live} at its commit. */
-    private record Appended(AgentGuid guid, long seq, long firstSeen) {
+    private record Appended(AgentGuid guid, long seq, long firstSeen, long registeredSeq) {
+    }
+
+    /** A row to append: its {@code seq}, and the first_seen it carries (null for a plain check-in or a reset). */
+    record Row(long seq, Instant firstSeen) {
     }
 
     private static final long NONE = Long.MIN_VALUE;
@@ -160,8 +166,15 @@ final class AgentJournal implements AutoCloseable {
     /** Start-up: the journal's rows in order of {@code seq}, one call per row. */
     void recover(AgentGuid guid, long seq, boolean reset, Instant firstSeen) {
         Mark m = live.computeIfAbsent(guid, g -> new Mark());
+        long value = firstSeen(reset, firstSeen);
+        if (value == NONE || value == RESET) {
+            m.registeredSeq = 0;
+        } else if (m.firstSeen != value || m.registeredSeq == 0) {
+            // The first row carrying this first_seen: the registration's, or the oldest left of its carriers.
+            m.registeredSeq = seq;
+        }
         m.seq = seq;
-        m.firstSeen = firstSeen(reset, firstSeen);
+        m.firstSeen = value;
         if (deletedThrough == 0 && rowsSinceFold == 0) {
             deletedThrough = seq - 1;
             stagedDeletedThrough = deletedThrough;
@@ -171,17 +184,30 @@ final class AgentJournal implements AutoCloseable {
         rowsSinceFold++;
     }
 
-    /** The first_seen to carry into the agent's next row, when its registration is not folded yet, else null. */
-    Instant carriedFirstSeen(AgentGuid guid) {
-        Mark m = mark(guid);
-        return m == null || m.firstSeen == NONE || m.firstSeen == RESET ? null : Instant.ofEpochMilli(m.firstSeen);
-    }
-
-    /** Stages a row of the group in progress (a reset, or a state with its first_seen or null) and returns its {@code seq}. */
-    long append(AgentGuid guid, boolean reset, Instant firstSeen) {
+    /**
+     * Stages a row of the group in progress: a reset, a registration made in this group
+     * ({@code registered}, its time), or a check-in, which carries the first_seen of a registration
+     * still in the journal (so that the fold replaces the agents row, which may predate a reset).
+     */
+    Row append(AgentGuid guid, boolean reset, Instant registered) {
         long seq = stagedNextSeq++;
-        appended.add(new Appended(guid, seq, firstSeen(reset, firstSeen)));
-        return seq;
+        long firstSeen = NONE;
+        long registeredSeq = 0;
+        if (reset) {
+            firstSeen = RESET;
+        } else if (registered != null) {
+            firstSeen = registered.toEpochMilli();
+            registeredSeq = seq;
+        } else {
+            Mark m = mark(guid);
+            // Deleted means folded: the fold that deleted the registration's row gave the agents row its first_seen.
+            if (m != null && m.registeredSeq > deletedThrough) {
+                firstSeen = m.firstSeen;
+                registeredSeq = m.registeredSeq;
+            }
+        }
+        appended.add(new Appended(guid, seq, firstSeen, registeredSeq));
+        return new Row(seq, registeredSeq == 0 ? null : Instant.ofEpochMilli(firstSeen));
     }
 
     private static long firstSeen(boolean reset, Instant firstSeen) {
@@ -254,10 +280,12 @@ final class AgentJournal implements AutoCloseable {
             if (m == null) {
                 m = new Mark();
                 m.firstSeen = a.firstSeen();
+                m.registeredSeq = a.registeredSeq();
                 m.seq = a.seq();
                 live.put(a.guid(), m);
             } else {
                 m.firstSeen = a.firstSeen();
+                m.registeredSeq = a.registeredSeq();
                 m.seq = a.seq();
             }
         }

@@ -276,8 +276,8 @@ final class GroupTransaction {
             AgentGuid guid = e.getKey();
             Pending p = e.getValue();
             SequenceState state = p.state();
-            Instant firstSeen = state == null ? null : p.firstSeen() != null ? p.firstSeen() : journal.carriedFirstSeen(guid);
-            appendJournal.setLong(1, journal.append(guid, state == null, firstSeen));
+            AgentJournal.Row row = journal.append(guid, state == null, state == null ? null : p.firstSeen());
+            appendJournal.setLong(1, row.seq());
             appendJournal.setString(2, guid.toString());
             if (state == null) {
                 for (int i = 3; i <= 9; i++) {
@@ -292,7 +292,7 @@ final class GroupTransaction {
                 } else {
                     appendJournal.setBytes(4, ring);
                 }
-                setText(appendJournal, 5, firstSeen == null ? null : SqliteTime.format(firstSeen));
+                setText(appendJournal, 5, row.firstSeen() == null ? null : SqliteTime.format(row.firstSeen()));
                 appendJournal.setString(6, SqliteTime.format(p.lastSeen()));
                 setText(appendJournal, 7, agent.nodeName() == null ? null : agent.nodeName().value());
                 setText(appendJournal, 8, agent.macAddress() == null ? null : agent.macAddress().value());

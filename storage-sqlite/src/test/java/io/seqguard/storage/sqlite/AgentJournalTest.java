@@ -60,18 +60,35 @@ class AgentJournalTest {
         AgentJournal journal = new AgentJournal(100, Runnable::run);
         AgentGuid kept = TestAgents.guid(1);
         AgentGuid dropped = TestAgents.guid(2);
-        assertThat(journal.append(kept, false, TestTimes.T0)).isEqualTo(1);
+        assertThat(journal.append(kept, false, TestTimes.T0)).isEqualTo(new AgentJournal.Row(1, TestTimes.T0));
         journal.committed();
         assertThat(journal.mark(kept).seq()).isEqualTo(1);
-        assertThat(journal.carriedFirstSeen(kept)).isEqualTo(TestTimes.T0);
 
-        assertThat(journal.append(dropped, false, null)).isEqualTo(2);
+        assertThat(journal.append(dropped, false, null).seq()).isEqualTo(2);
         journal.rolledBack();
         assertThat(journal.mark(dropped)).isNull();
-        assertThat(journal.append(kept, true, null)).as("the failed group's number again").isEqualTo(2);
+        assertThat(journal.append(kept, false, null)).as("the failed group's number again, carrying the registration")
+                .isEqualTo(new AgentJournal.Row(2, TestTimes.T0));
         journal.committed();
         assertThat(journal.mark(kept).seq()).isEqualTo(2);
-        assertThat(journal.carriedFirstSeen(kept)).as("a reset carries no first_seen").isNull();
+        assertThat(journal.append(kept, true, null)).as("a reset carries nothing").isEqualTo(new AgentJournal.Row(3, null));
+        journal.committed();
+        assertThat(journal.append(kept, false, null)).as("nor does a check-in after it").isEqualTo(new AgentJournal.Row(4, null));
+    }
+
+    @Test
+    void aRegistrationsFirstSeenIsCarriedUntilTheFoldDeletedItsRow() {
+        AgentJournal journal = new AgentJournal(2, Runnable::run);
+        AgentGuid agent = TestAgents.guid(1);
+        journal.append(agent, false, TestTimes.T0);
+        journal.append(TestAgents.guid(2), false, null);
+        journal.committed();
+        assertThat(journal.readyOrder()).as("a fold of rows 1 and 2 began").isNotNull();
+        assertThat(journal.append(agent, false, null).firstSeen()).as("folding, not yet deleted").isEqualTo(TestTimes.T0);
+        journal.stageFolded(2);
+        journal.stageDeleted(2);
+        journal.committed();
+        assertThat(journal.append(agent, false, null).firstSeen()).as("row 1 deleted: the agents row has it").isNull();
     }
 
     @Test
