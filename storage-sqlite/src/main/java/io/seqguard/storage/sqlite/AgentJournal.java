@@ -11,8 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,18 +26,23 @@ import org.slf4j.LoggerFactory;
  * again by the checkpoint (docs/PERFORMANCE.md, item 16). Appending the group's states to the
  * journal writes a few hundred bytes per check-in on the table's last pages instead. The writer
  * folds the journal into the agents table behind the check-ins: once {@code journal-size} rows have
- * been appended, the agents with rows so far are frozen into a fold, sorted by GUID (on a thread of
- * its own), and every later group that writes anyway folds the next few of them, in GUID order, so
- * that the pages of the agents table are each written once for many check-ins; then it deletes the
- * folded rows from the journal's head. Both happen in the group's own transaction, so a crash
- * leaves the file consistent at a commit, and the rows not deleted yet are still in the journal.
+ * been appended, a fold begins. It takes every agent with a row not deleted yet, sorted by GUID (on
+ * a thread of its own when there are many), and every later group that writes anyway folds the
+ * next few of them, in GUID order, so that the pages of the agents table are each written once for
+ * many check-ins; then the groups delete the rows up to the fold's start from the journal's head,
+ * and the marks of agents with no newer row are dropped. Both happen in the groups' own
+ * transactions, so a crash leaves the file consistent at a commit, and the rows not deleted yet are
+ * still in the journal.
  *
  * <p>The current state of an agent is its newest journal row when it has one (a row with
- * {@code last} null is a reset), else its agents row. {@link #mark} tells which row that is; it
- * looks at the agents since the current fold began first, then at those of the fold, so it
- * always finds the newest one. A fold writes each agent's row as of the fold's start, possibly
- * older than a row appended since; that is safe because the newer row shadows it until the next
- * fold.
+ * {@code last} null is a reset), else its agents row. {@link #mark} tells which row that is. A fold
+ * writes each agent's row as it was when the fold took it, possibly older than a row appended
+ * since; that is safe because the newer row shadows it until the next fold. A mark whose row is
+ * already deleted (dropped at the end of the fold) means the agents row is current.
+ *
+ * <p>One map, one {@link Mark} per agent, overwritten in place for as long as the agent has rows in
+ * the journal: a fleet checking in at the journal's pace allocates nothing per check-in that the old
+ * generation would keep, and G1's young pauses stay short (docs/PERFORMANCE.md, item 18).
  *
  * <p>Thread safe for readers: {@link #mark} may be called from any thread and sees only committed
  * rows (marks are published after the commit). Everything else is called by the writer, which
@@ -45,25 +50,6 @@ import org.slf4j.LoggerFactory;
  * dropped by {@link #rolledBack()}.
  */
 final class AgentJournal implements AutoCloseable {
-    /**
-     * An agent's newest journal row. The writer overwrites it in place, so a check-in allocates
-     * nothing that the old generation would keep referencing (see {@link AgentStateCache}).
-     */
-    static final class Mark {
-        private volatile long seq;
-        /**
-         * The agent's first_seen (epoch ms) while its registration is not folded yet, carried into
-         * its next rows; {@link #NONE} for a plain check-in, {@link #RESET} for a reset; writer only.
-         */
-        private long firstSeen = NONE;
-        /** The row of the registration whose first_seen {@link #firstSeen} is; once deleted, it is folded and no longer carried. */
-        private long registeredSeq;
-
-        long seq() {
-            return seq;
-        }
-    }
-
     /** What a fold does with an agent's newest row. */
     enum Kind {
         /** A check-in of a registered agent: update its agents row, keeping first_seen. */
@@ -74,14 +60,48 @@ final class AgentJournal implements AutoCloseable {
         RESET
     }
 
-    /** The newest rows of a fold's agents, in GUID order (the agents table's key order), and what each is. */
-    record FoldOrder(long[] seqs, Kind[] kinds) {
-        int size() {
-            return seqs.length;
+    private static final Kind[] KINDS = Kind.values();
+
+    /**
+     * An agent's newest journal row, overwritten in place by the writer. Row and kind are one
+     * volatile value, so that a reader or the sorting thread never pairs a row with another row's kind.
+     */
+    static final class Mark {
+        /** {@code seq << 2 | kind}. */
+        private volatile long state;
+        /** The agent's first_seen (epoch ms) while a row of its registration is in the journal; writer only. */
+        private long firstSeen = NONE;
+        /** The row of the registration whose first_seen {@link #firstSeen} is; once deleted, it is folded and no longer carried. */
+        private long registeredSeq;
+
+        long seq() {
+            return state >>> 2;
+        }
+
+        private void set(long seq, long firstSeen, long registeredSeq) {
+            this.firstSeen = firstSeen;
+            this.registeredSeq = registeredSeq;
+            Kind kind = firstSeen == RESET ? Kind.RESET : firstSeen == NONE ? Kind.ADVANCE : Kind.REGISTRATION;
+            this.state = seq << 2 | kind.ordinal();
         }
     }
 
-    /** A row appended by the group in progress, published to {@link #live} at its commit. */
+    /** The newest rows of a fold's agents, in GUID order (the agents table's key order), each with its kind. */
+    record FoldOrder(long[] states) {
+        int size() {
+            return states.length;
+        }
+
+        long seq(int i) {
+            return states[i] >>> 2;
+        }
+
+        Kind kind(int i) {
+            return KINDS[(int) (states[i] & 3)];
+        }
+    }
+
+    /** A row appended by the group in progress, published at its commit. */
     private record Appended(AgentGuid guid, long seq, long firstSeen, long registeredSeq) {
     }
 
@@ -89,31 +109,28 @@ final class AgentJournal implements AutoCloseable {
     record Row(long seq, Instant firstSeen) {
     }
 
+    private static final Logger log = LoggerFactory.getLogger(AgentJournal.class);
     private static final long NONE = Long.MIN_VALUE;
     private static final long RESET = Long.MIN_VALUE + 1;
-
     private static final int SORT_INLINE_MAX = 1024;
-
-    private static final Logger log = LoggerFactory.getLogger(AgentJournal.class);
 
     private final int size;
     private final Executor sorter;
     private final ExecutorService ownSorter;
+    private final ConcurrentHashMap<AgentGuid, Mark> marks = new ConcurrentHashMap<>();
     private volatile boolean broken;
-    /** Agents with rows appended since the current fold began (or since start-up). */
-    private volatile Map<AgentGuid, Mark> live = new ConcurrentHashMap<>();
-    /** The current fold's agents, frozen at its start; null between folds. */
-    private volatile Map<AgentGuid, Mark> folding;
     private CompletableFuture<FoldOrder> order;
 
     private final List<Appended> appended = new ArrayList<>();
-    private long nextSeq = 1;
+    private volatile long nextSeq = 1;
     private long stagedNextSeq = 1;
     /** Rows appended since the current fold began; a new fold begins when this reaches {@link #size}. */
     private long rowsSinceFold;
     /** The fold deletes the journal up to this row once every agent in it is folded. */
     private long foldThrough;
-    private long deletedThrough;
+    /** Rows up to this one were deleted when the current fold began: the fold skips marks that still point there. */
+    private long foldAbove;
+    private volatile long deletedThrough;
     private long stagedDeletedThrough;
     private int foldedCount;
     private int stagedFoldedCount;
@@ -141,40 +158,38 @@ final class AgentJournal implements AutoCloseable {
         return size > 0;
     }
 
-    /** The agent's newest committed journal row, or null when all its rows are folded. Any thread. */
+    /**
+     * The agent's newest committed journal row, or null when it has none. Any thread. The row may
+     * be deleted already (folded; the mark is then dormant): the agents row is then current.
+     */
     Mark mark(AgentGuid guid) {
-        // live before folding: a fold begins by publishing folding, then replacing live.
-        Mark m = live.get(guid);
-        if (m != null) {
-            return m;
-        }
-        Map<AgentGuid, Mark> f = folding;
-        return f == null ? null : f.get(guid);
+        return marks.get(guid);
     }
 
-    /**
-     * Entries of the index: agents whose newest state is in the journal rather than the agents
-     * table (one that checked in again during a fold counts twice).
-     */
-    int unfoldedAgents() {
-        Map<AgentGuid, Mark> f = folding;
-        return live.size() + (f == null ? 0 : f.size());
+    /** Entries of the index: agents with rows in the journal, and dormant ones whose rows were folded (see {@link #committed()}). */
+    int indexedAgents() {
+        return marks.size();
+    }
+
+    /** Rows in the journal, appended and not yet deleted by a fold (rows of failed groups' numbers aside). Any thread. */
+    long rows() {
+        return nextSeq - 1 - deletedThrough;
     }
 
     // ---- writer only ----
 
     /** Start-up: the journal's rows in order of {@code seq}, one call per row. */
     void recover(AgentGuid guid, long seq, boolean reset, Instant firstSeen) {
-        Mark m = live.computeIfAbsent(guid, g -> new Mark());
+        Mark m = marks.computeIfAbsent(guid, g -> new Mark());
         long value = firstSeen(reset, firstSeen);
+        long registeredSeq = m.registeredSeq;
         if (value == NONE || value == RESET) {
-            m.registeredSeq = 0;
-        } else if (m.firstSeen != value || m.registeredSeq == 0) {
+            registeredSeq = 0;
+        } else if (m.firstSeen != value || registeredSeq == 0) {
             // The first row carrying this first_seen: the registration's, or the oldest left of its carriers.
-            m.registeredSeq = seq;
+            registeredSeq = seq;
         }
-        m.seq = seq;
-        m.firstSeen = value;
+        m.set(seq, value, registeredSeq);
         if (deletedThrough == 0 && rowsSinceFold == 0) {
             deletedThrough = seq - 1;
             stagedDeletedThrough = deletedThrough;
@@ -199,7 +214,7 @@ final class AgentJournal implements AutoCloseable {
             firstSeen = registered.toEpochMilli();
             registeredSeq = seq;
         } else {
-            Mark m = mark(guid);
+            Mark m = marks.get(guid);
             // Deleted means folded: the fold that deleted the registration's row gave the agents row its first_seen.
             if (m != null && m.registeredSeq > deletedThrough) {
                 firstSeen = m.firstSeen;
@@ -221,9 +236,9 @@ final class AgentJournal implements AutoCloseable {
             return null;
         }
         if (o.isCompletedExceptionally()) {
-            // The sorting thread failed (out of memory, say): sort here rather than never fold again.
-            log.warn("sorting the fold of {} agents failed on its thread; sorting it on the writer's", folding.size());
-            o = CompletableFuture.completedFuture(sort(folding));
+            // The sorting thread failed (out of memory, say): take the fold again here rather than never fold.
+            log.warn("sorting a fold of the check-in journal failed on its thread; sorting it on the writer's");
+            o = CompletableFuture.completedFuture(take(foldAbove));
             order = o;
         }
         return o.join();
@@ -276,17 +291,13 @@ final class AgentJournal implements AutoCloseable {
 
     private void publish() {
         for (Appended a : appended) {
-            Mark m = live.get(a.guid());
+            Mark m = marks.get(a.guid());
             if (m == null) {
                 m = new Mark();
-                m.firstSeen = a.firstSeen();
-                m.registeredSeq = a.registeredSeq();
-                m.seq = a.seq();
-                live.put(a.guid(), m);
+                m.set(a.seq(), a.firstSeen(), a.registeredSeq());
+                marks.put(a.guid(), m);
             } else {
-                m.firstSeen = a.firstSeen();
-                m.registeredSeq = a.registeredSeq();
-                m.seq = a.seq();
+                m.set(a.seq(), a.firstSeen(), a.registeredSeq());
             }
         }
         rowsSinceFold += appended.size();
@@ -296,8 +307,14 @@ final class AgentJournal implements AutoCloseable {
         deletedThrough = stagedDeletedThrough;
         FoldOrder o = readyOrder();
         if (o != null && foldedCount == o.size() && deletedThrough >= foldThrough) {
-            folding = null;
             order = null;
+            // Marks whose row is now deleted stay, dormant, for the agent's next check-in to overwrite: dropping
+            // them at every fold made a fleet's every agent a new mark per fold, for the young collector to copy
+            // (docs/PERFORMANCE.md, item 18). They go only when the index grows past twice the journal.
+            if (!enabled() || marks.size() > 2L * Math.max(size, SORT_INLINE_MAX)) {
+                long through = deletedThrough;
+                marks.values().removeIf(m -> m.seq() <= through);
+            }
         }
         if (order == null && size > 0 && rowsSinceFold >= size) {
             beginFold(false);
@@ -313,56 +330,60 @@ final class AgentJournal implements AutoCloseable {
     }
 
     /**
-     * Freezes the agents with rows so far into a fold and sorts them, on the sorting thread unless
-     * {@code now}. Returns false when a fold is in progress or there is nothing to fold.
+     * Begins a fold of every agent with a row not deleted yet, sorted on the sorting thread unless
+     * {@code now} or the fold is small. Returns false when a fold is in progress or there is nothing
+     * to fold.
      */
     boolean beginFold(boolean now) {
-        if (order != null || live.isEmpty()) {
+        if (order != null || marks.isEmpty()) {
             return false;
         }
-        Map<AgentGuid, Mark> frozen = live;
-        Map<AgentGuid, Mark> next = new ConcurrentHashMap<>();
-        // The order first: should it fail, nothing has changed (frozen is not written until live is replaced).
-        CompletableFuture<FoldOrder> sorted;
-        if (now || frozen.size() <= SORT_INLINE_MAX) {
+        long above = deletedThrough;
+        // The order first: should it fail, nothing has changed.
+        CompletableFuture<FoldOrder> taken;
+        if (now || marks.size() <= SORT_INLINE_MAX) {
             // A small fold sorts in a fraction of a millisecond; a large one (100,000 agents: tens of ms) not on the leader's time.
-            sorted = CompletableFuture.completedFuture(sort(frozen));
+            taken = CompletableFuture.completedFuture(take(above));
         } else {
             try {
-                sorted = CompletableFuture.supplyAsync(() -> sort(frozen), sorter);
+                taken = CompletableFuture.supplyAsync(() -> take(above), sorter);
             } catch (RejectedExecutionException e) {
-                sorted = CompletableFuture.completedFuture(sort(frozen));
+                taken = CompletableFuture.completedFuture(take(above));
             }
         }
-        folding = frozen;
-        live = next;
+        foldAbove = above;
         foldThrough = nextSeq - 1;
         rowsSinceFold = 0;
         foldedCount = 0;
         stagedFoldedCount = 0;
-        order = sorted;
+        order = taken;
         return true;
     }
 
-    private static FoldOrder sort(Map<AgentGuid, Mark> frozen) {
-        record Item(String guid, long seq, Kind kind) {
+    /**
+     * The fold: every mark whose row is above {@code above}, sorted by GUID. On the sorting thread
+     * this runs while the writer goes on: every agent with a row up to the fold's start is in the
+     * map throughout (marks are only removed by the writer at a fold's end) and so taken; a mark the
+     * writer moved on meanwhile is taken with its newer, committed row, which is as good to fold.
+     */
+    private FoldOrder take(long above) {
+        record Item(String guid, long state) {
         }
-        Item[] items = new Item[frozen.size()];
-        int i = 0;
-        for (Map.Entry<AgentGuid, Mark> e : frozen.entrySet()) {
-            Mark m = e.getValue();
-            Kind kind = m.firstSeen == RESET ? Kind.RESET : m.firstSeen == NONE ? Kind.ADVANCE : Kind.REGISTRATION;
-            items[i++] = new Item(e.getKey().toString(), m.seq, kind);
+        List<Item> items = new ArrayList<>(marks.size() + 16);
+        for (Map.Entry<AgentGuid, Mark> e : marks.entrySet()) {
+            long state = e.getValue().state;
+            if (state >>> 2 > above) {
+                items.add(new Item(e.getKey().toString(), state));
+            }
         }
+        Item[] sorted = items.toArray(new Item[0]);
         // The agents table's key is the GUID text under SQLite's BINARY collation: String order for ASCII.
-        Arrays.sort(items, 0, i, Comparator.comparing(Item::guid));
-        long[] seqs = new long[i];
-        Kind[] kinds = new Kind[i];
-        for (int k = 0; k < i; k++) {
-            seqs[k] = items[k].seq();
-            kinds[k] = items[k].kind();
+        Arrays.sort(sorted, Comparator.comparing(Item::guid));
+        long[] states = new long[sorted.length];
+        for (int k = 0; k < sorted.length; k++) {
+            states[k] = sorted[k].state();
         }
-        return new FoldOrder(seqs, kinds);
+        return new FoldOrder(states);
     }
 
     @Override

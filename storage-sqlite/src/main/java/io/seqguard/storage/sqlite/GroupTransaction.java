@@ -199,7 +199,8 @@ final class GroupTransaction {
             return state;
         }
         AgentJournal.Mark mark = journal.mark(guid);
-        if (mark != null) {
+        // A dormant mark (its row folded and deleted) leaves the agents row current.
+        if (mark != null && mark.seq() > journal.deletedThrough()) {
             begin();
             selectJournal.setLong(1, mark.seq());
             try (ResultSet rs = selectJournal.executeQuery()) {
@@ -324,14 +325,14 @@ final class GroupTransaction {
             StringBuilder[] lists = new StringBuilder[AgentJournal.Kind.values().length];
             int[] counts = new int[lists.length];
             for (int i = from; i < to; i++) {
-                int kind = order.kinds()[i].ordinal();
+                int kind = order.kind(i).ordinal();
                 counts[kind]++;
                 if (lists[kind] == null) {
                     lists[kind] = new StringBuilder(Math.min(1 << 20, 16 * (to - from) + 2)).append('[');
                 } else {
                     lists[kind].append(',');
                 }
-                lists[kind].append(order.seqs()[i]);
+                lists[kind].append(order.seq(i));
             }
             begin();
             for (AgentJournal.Kind kind : AgentJournal.Kind.values()) {

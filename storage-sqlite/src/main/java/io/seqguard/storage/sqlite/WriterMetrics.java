@@ -19,9 +19,9 @@ import java.util.concurrent.TimeUnit;
  * writing or syncing: it is timed as {@code nothing-written} and left out of the size, so that the
  * size's count stays the number of commits that wrote, i.e. of syncs.
  *
- * <p>With the check-in journal on, {@code seqguard_sqlite_journal_unfolded_agents} tells how many
- * agents' newest states wait in the journal for the fold (about {@code journal-size} at most in a
- * steady state; docs/SQLITE.md, "The journal").
+ * <p>With the check-in journal on, {@code seqguard_sqlite_journal_rows} tells how many rows wait in
+ * the journal for the fold (up to about twice {@code journal-size} in a steady state; docs/SQLITE.md,
+ * "The journal").
  */
 final class WriterMetrics {
     private final MeterRegistry registry;
@@ -47,10 +47,10 @@ final class WriterMetrics {
                 .register(registry);
     }
 
-    /** Exports the journal's backlog as {@code seqguard_sqlite_journal_unfolded_agents}. */
+    /** Exports the journal's backlog as {@code seqguard_sqlite_journal_rows}. */
     void watch(AgentJournal journal) {
-        Gauge.builder("seqguard.sqlite.journal.unfolded.agents", journal, AgentJournal::unfoldedAgents)
-                .description("Agents whose newest state is in the check-in journal, not yet folded into the agents table")
+        Gauge.builder("seqguard.sqlite.journal.rows", journal, AgentJournal::rows)
+                .description("Rows in the check-in journal, appended and not yet folded into the agents table and deleted")
                 .register(registry);
     }
 

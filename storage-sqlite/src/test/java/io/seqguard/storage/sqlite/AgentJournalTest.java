@@ -34,10 +34,10 @@ class AgentJournalTest {
         assertThat(order.size()).isEqualTo(LARGE);
         List<String> guids = new ArrayList<>();
         for (int i = 0; i < order.size(); i++) {
-            long seq = order.seqs()[i];
+            long seq = order.seq(i);
             long k = ((seq - 1) * 7919L) % LARGE;
             guids.add(TestAgents.guid(k).toString());
-            assertThat(order.kinds()[i]).as("kind of agent %d", k).isEqualTo(
+            assertThat(order.kind(i)).as("kind of agent %d", k).isEqualTo(
                     k == 5 ? AgentJournal.Kind.RESET : k == 7 ? AgentJournal.Kind.REGISTRATION : AgentJournal.Kind.ADVANCE);
         }
         assertThat(guids).isSorted();
@@ -102,13 +102,31 @@ class AgentJournalTest {
         assertThat(order).as("the third row began a fold").isNotNull();
         assertThat(order.size()).isEqualTo(3);
         assertThat(journal.foldThrough()).isEqualTo(3);
-        assertThat(journal.unfoldedAgents()).isEqualTo(3);
+        assertThat(journal.indexedAgents()).isEqualTo(3);
 
         journal.stageFolded(3);
         journal.stageDeleted(3);
         journal.committed();
         assertThat(journal.readyOrder()).as("fold done").isNull();
-        assertThat(journal.mark(TestAgents.guid(0))).as("folded and deleted: the agents row is current").isNull();
-        assertThat(journal.unfoldedAgents()).isZero();
+        assertThat(journal.mark(TestAgents.guid(0)).seq()).as("folded and deleted: a dormant mark, the agents row is current")
+                .isLessThanOrEqualTo(journal.deletedThrough());
+        assertThat(journal.indexedAgents()).as("kept for the agents' next check-ins").isEqualTo(3);
+        journal.append(TestAgents.guid(0), false, null);
+        journal.committed();
+        assertThat(journal.mark(TestAgents.guid(0)).seq()).as("the dormant mark overwritten").isEqualTo(4);
+    }
+
+    @Test
+    void dormantMarksGoWhenTheIndexOutgrowsTwiceTheJournal() {
+        AgentJournal journal = new AgentJournal(1, Runnable::run);
+        for (int n = 0; n < LARGE; n++) {
+            journal.recover(TestAgents.guid(n), n + 1, false, null);
+        }
+        assertThat(journal.beginFold(true)).isTrue();
+        journal.stageFolded(journal.readyOrder().size());
+        journal.stageDeleted(LARGE);
+        journal.committed();
+        assertThat(journal.indexedAgents()).as("%d entries > 2 * 1024: swept", LARGE).isZero();
+        assertThat(journal.mark(TestAgents.guid(0))).isNull();
     }
 }

@@ -89,21 +89,21 @@ class SqliteWriterMetricsTest {
     }
 
     @Test
-    void theJournalsBacklogIsAGaugeThatAFoldEmpties() throws Exception {
+    void theJournalsRowsAreAGaugeThatAFoldBringsDown() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         SqliteSequenceStore store = new SqliteSequenceStore(config().withJournalSize(20), registry);
         store.start();
         try {
-            var unfolded = registry.get("seqguard.sqlite.journal.unfolded.agents").gauge();
+            var rows = registry.get("seqguard.sqlite.journal.rows").gauge();
             for (int n = 0; n < 5; n++) {
                 store.checkAndAdvance(TestAgents.agent(TestAgents.guid(n)), 1, SequencePolicy.STRICT, TestTimes.T0);
             }
-            assertThat(unfolded.value()).as("five agents, no fold yet").isEqualTo(5);
+            assertThat(rows.value()).as("five check-ins, no fold yet").isEqualTo(5);
             // 20 rows begin a fold of those agents, which the check-ins after them carry out.
             for (int n = 5; n < 60; n++) {
                 store.checkAndAdvance(TestAgents.agent(TestAgents.guid(n)), 1, SequencePolicy.STRICT, TestTimes.T0);
             }
-            assertThat(unfolded.value()).as("60 agents, of which folds took some out").isLessThan(60);
+            assertThat(rows.value()).as("60 check-ins, of which folds deleted some").isLessThan(60);
         } finally {
             store.stop();
         }
