@@ -30,14 +30,14 @@ import org.slf4j.LoggerFactory;
  * a thread of its own when there are many), and every later group that writes anyway folds the
  * next few of them, in GUID order, so that the pages of the agents table are each written once for
  * many check-ins; then the groups delete the rows up to the fold's start from the journal's head,
- * and the marks of agents with no newer row are dropped. Both happen in the groups' own
+ * and the marks of agents with no newer row become dormant. Both happen in the groups' own
  * transactions, so a crash leaves the file consistent at a commit, and the rows not deleted yet are
  * still in the journal.
  *
  * <p>The current state of an agent is its newest journal row when it has one (a row with
  * {@code last} null is a reset), else its agents row. {@link #mark} tells which row that is. A fold
- * writes each agent's row as it was when the fold took it, possibly older than a row appended
- * since; that is safe because the newer row shadows it until the next fold. A mark whose row is
+ * writes each agent's row as it was when the fold took it (at the fold's start, or a little later
+ * when the sorting thread takes it), possibly older than a row appended since; that is safe because the newer row shadows it until the next fold. A mark whose row is
  * already deleted (dropped at the end of the fold) means the agents row is current.
  *
  * <p>One map, one {@link Mark} per agent, overwritten in place for as long as the agent has rows in
@@ -173,7 +173,8 @@ final class AgentJournal implements AutoCloseable {
 
     /** Rows in the journal, appended and not yet deleted by a fold (rows of failed groups' numbers aside). Any thread. */
     long rows() {
-        return nextSeq - 1 - deletedThrough;
+        // Two fields read without the writer's lock: never show a passing inconsistency as negative.
+        return Math.max(0, nextSeq - 1 - deletedThrough);
     }
 
     // ---- writer only ----
