@@ -246,21 +246,12 @@ final class GroupTransaction {
             if (p.state() == null) {
                 continue;
             }
-            AgentIdentity agent = p.agent();
             String lastSeen = SqliteTime.format(p.lastSeen());
             upsertAgent.setString(1, e.getKey().toString());
-            upsertAgent.setLong(2, p.state().last());
-            byte[] ring = p.state().ringBytes();
-            if (ring == null) {
-                upsertAgent.setNull(3, Types.BLOB);
-            } else {
-                upsertAgent.setBytes(3, ring);
-            }
+            bindState(upsertAgent, 2, p.state());
             upsertAgent.setString(4, p.firstSeen() == null ? lastSeen : SqliteTime.format(p.firstSeen()));
             upsertAgent.setString(5, lastSeen);
-            setText(upsertAgent, 6, agent.nodeName() == null ? null : agent.nodeName().value());
-            setText(upsertAgent, 7, agent.macAddress() == null ? null : agent.macAddress().value());
-            setText(upsertAgent, 8, agent.ipAddress() == null ? null : agent.ipAddress().value());
+            bindIdentity(upsertAgent, 6, p.agent());
             upsertAgent.addBatch();
             any = true;
         }
@@ -285,19 +276,10 @@ final class GroupTransaction {
                     appendJournal.setNull(i, i == 3 ? Types.INTEGER : i == 4 ? Types.BLOB : Types.VARCHAR);
                 }
             } else {
-                AgentIdentity agent = p.agent();
-                appendJournal.setLong(3, state.last());
-                byte[] ring = state.ringBytes();
-                if (ring == null) {
-                    appendJournal.setNull(4, Types.BLOB);
-                } else {
-                    appendJournal.setBytes(4, ring);
-                }
+                bindState(appendJournal, 3, state);
                 setText(appendJournal, 5, row.firstSeen() == null ? null : SqliteTime.format(row.firstSeen()));
                 appendJournal.setString(6, SqliteTime.format(p.lastSeen()));
-                setText(appendJournal, 7, agent.nodeName() == null ? null : agent.nodeName().value());
-                setText(appendJournal, 8, agent.macAddress() == null ? null : agent.macAddress().value());
-                setText(appendJournal, 9, agent.ipAddress() == null ? null : agent.ipAddress().value());
+                bindIdentity(appendJournal, 7, p.agent());
             }
             appendJournal.addBatch();
         }
@@ -473,6 +455,24 @@ final class GroupTransaction {
                 log.debug("rollback on {} failed: {}", config.path(), e.getMessage());
             }
         }
+    }
+
+    /** Binds {@code last} at {@code index} and the window ring (or NULL) right after it. */
+    private static void bindState(PreparedStatement statement, int index, SequenceState state) throws SQLException {
+        statement.setLong(index, state.last());
+        byte[] ring = state.ringBytes();
+        if (ring == null) {
+            statement.setNull(index + 1, Types.BLOB);
+        } else {
+            statement.setBytes(index + 1, ring);
+        }
+    }
+
+    /** Binds node name, MAC and IP address (each possibly NULL) from {@code index} on. */
+    private static void bindIdentity(PreparedStatement statement, int index, AgentIdentity agent) throws SQLException {
+        setText(statement, index, agent.nodeName() == null ? null : agent.nodeName().value());
+        setText(statement, index + 1, agent.macAddress() == null ? null : agent.macAddress().value());
+        setText(statement, index + 2, agent.ipAddress() == null ? null : agent.ipAddress().value());
     }
 
     private static void setText(PreparedStatement statement, int index, String value) throws SQLException {
