@@ -101,6 +101,16 @@ public final class AgentGuid implements Comparable<AgentGuid> {
         return new String(out);
     }
 
+    /** The first 64 of the 128 bits, as {@link java.util.UUID#getMostSignificantBits()}. */
+    public long mostSignificantBits() {
+        return msb;
+    }
+
+    /** The last 64 of the 128 bits, as {@link java.util.UUID#getLeastSignificantBits()}. */
+    public long leastSignificantBits() {
+        return lsb;
+    }
+
     /** The UUID value. */
     public java.util.UUID toUuid() {
         return new java.util.UUID(msb, lsb);

@@ -2,87 +2,121 @@ package io.seqguard.storage.sqlite;
 
 import io.seqguard.spi.AgentGuid;
 import io.seqguard.spi.SequenceState;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The writer's bounded memory of committed agent states, least recently used dropped first. It
- * only ever holds states that are committed, so dropping or clearing an entry is always safe: the
- * state is read back from the file. Bounded so that a million registered agents do not have to
- * fit in the heap (about 200 bytes per entry).
+ * The writer's bounded memory of committed agent states. It only ever holds states that are
+ * committed, so dropping or clearing an entry is always safe: the state is read back from the
+ * file. Start-up fills it from the agents table (see {@link GroupTransaction#preloadCache}), so
+ * that a fleet that fits is answered without reading the file.
  *
- * <p>A strict-mode state is kept as a number in a slot that a later commit overwrites in place,
- * not as the {@link SequenceState} the check produced: the cache lives in the old generation, and
- * a new state object per accepted check-in, referenced from there until the agent's next check-in,
- * made every young collection scan the whole cache and copy the states (about 3 of the 7 ms of
- * each pause at 20,000 check-ins per second; docs/PERFORMANCE.md). {@link #get} builds the state
- * it returns, which dies young. A window-mode state, which carries its ring, is kept as it is.
+ * <p>An open-addressing table of primitive arrays: an agent's GUID as two longs and its
+ * strict-mode {@code last}, about 50 bytes per agent (a million agents: 52 MiB at most), and no
+ * object per entry. That keeps a million agents within the heap, and keeps the table out of the
+ * young collector's way: the arrays hold no references, so a check-in that overwrites a number in
+ * them leaves nothing for a young collection to scan or copy (the first cache, a map of objects,
+ * cost about 200 bytes and a few old-generation references per agent; docs/PERFORMANCE.md). A
+ * window-mode state, which carries its ring, is kept as an object beside its slot.
+ *
+ * <p>Linear probing, at most three quarters full; the table doubles as agents arrive, up to what
+ * {@code capacity} agents need. Once {@code capacity} agents are held, a new one evicts another,
+ * chosen by a clock hand: a slot read or written since the hand last passed is spared once.
+ * Removal shifts the following run of slots back, so no tombstones accumulate.
  *
  * <p>Not thread safe: owned by the writer thread.
  */
 final class AgentStateCache {
-    /** One agent's committed state: {@code last} alone in strict mode, else the whole state. */
-    private static final class Slot {
-        long last;
-        SequenceState windowed;
-
-        Slot(SequenceState state) {
-            set(state);
-        }
-
-        void set(SequenceState state) {
-            if (state.hasRing()) {
-                windowed = state;
-            } else {
-                windowed = null;
-                last = state.last();
-            }
-        }
-
-        SequenceState state() {
-            return windowed != null ? windowed : SequenceState.strict(last);
-        }
-    }
+    private static final float MAX_LOAD = 0.75f;
+    private static final int MIN_SLOTS = 16;
+    private static final byte EMPTY = 0;
+    private static final byte HELD = 1;
+    /** Held and read or written since the clock hand passed. */
+    private static final byte USED = 2;
 
     private final int capacity;
-    private final LinkedHashMap<AgentGuid, Slot> map;
+    private final int maxSlots;
+    private long[] msb;
+    private long[] lsb;
+    private long[] last;
+    private byte[] status;
+    /** Window-mode states by slot, created with the first one; null entries for strict-mode slots. */
+    private SequenceState[] windowed;
+    private int size;
+    private int hand;
 
     AgentStateCache(int capacity) {
+        if (capacity < 0) {
+            throw new IllegalArgumentException("capacity must not be negative: " + capacity);
+        }
         this.capacity = capacity;
-        this.map = new LinkedHashMap<>(Math.min(capacity, 1 << 16), 0.75f, true) {
-            private static final long serialVersionUID = 1L;
+        this.maxSlots = slotsFor(capacity);
+        allocate(Math.min(MIN_SLOTS, maxSlots));
+    }
 
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<AgentGuid, Slot> eldest) {
-                return size() > AgentStateCache.this.capacity;
-            }
-        };
+    /** The power of two whose three quarters hold {@code agents}. */
+    private static int slotsFor(int agents) {
+        long needed = Math.max(MIN_SLOTS, (long) Math.ceil(agents / (double) MAX_LOAD));
+        long slots = Long.highestOneBit(needed - 1) << 1;
+        if (slots > 1 << 30) {
+            throw new IllegalArgumentException("capacity too large: " + agents);
+        }
+        return (int) slots;
+    }
+
+    private void allocate(int slots) {
+        msb = new long[slots];
+        lsb = new long[slots];
+        last = new long[slots];
+        status = new byte[slots];
+        windowed = null;
+        size = 0;
+        hand = 0;
     }
 
     /** The committed state, or null when not cached. */
     SequenceState get(AgentGuid guid) {
-        if (capacity == 0) {
+        int slot = slotOf(guid);
+        if (slot < 0) {
             return null;
         }
-        Slot slot = map.get(guid);
-        return slot == null ? null : slot.state();
+        status[slot] = USED;
+        return stateAt(slot);
+    }
+
+    /** The committed state, or null, without counting as a use; for tests. */
+    SequenceState peek(AgentGuid guid) {
+        int slot = slotOf(guid);
+        return slot < 0 ? null : stateAt(slot);
     }
 
     void put(AgentGuid guid, SequenceState state) {
         if (capacity == 0) {
             return;
         }
-        Slot slot = map.get(guid);
-        if (slot == null) {
-            map.put(guid, new Slot(state));
-        } else {
-            slot.set(state);
+        long hi = guid.mostSignificantBits();
+        long lo = guid.leastSignificantBits();
+        int slot = find(hi, lo);
+        if (slot < 0) {
+            if (size >= capacity) {
+                evictOne();
+            } else if (size + 1 > status.length * MAX_LOAD && status.length < maxSlots) {
+                grow();
+            }
+            slot = freeSlot(hi, lo);
+            msb[slot] = hi;
+            lsb[slot] = lo;
+            size++;
         }
+        status[slot] = USED;
+        set(slot, state);
     }
 
     void remove(AgentGuid guid) {
-        map.remove(guid);
+        int slot = slotOf(guid);
+        if (slot >= 0) {
+            delete(slot);
+        }
     }
 
     /**
@@ -96,18 +130,172 @@ final class AgentStateCache {
             for (Map.Entry<AgentGuid, V> e : changes.entrySet()) {
                 SequenceState s = state.apply(e.getValue());
                 if (s == null) {
-                    map.remove(e.getKey());
+                    remove(e.getKey());
                 } else {
                     put(e.getKey(), s);
                 }
             }
         } catch (RuntimeException | Error e) {
-            map.clear();
+            clear();
             throw e;
         }
     }
 
+    /** Drops every entry. */
+    void clear() {
+        allocate(Math.min(MIN_SLOTS, maxSlots));
+    }
+
     int size() {
-        return map.size();
+        return size;
+    }
+
+    /** How many more agents it takes before a new one evicts another. */
+    int room() {
+        return capacity - size;
+    }
+
+    private int slotOf(AgentGuid guid) {
+        return capacity == 0 ? -1 : find(guid.mostSignificantBits(), guid.leastSignificantBits());
+    }
+
+    private SequenceState stateAt(int slot) {
+        SequenceState w = windowed == null ? null : windowed[slot];
+        return w != null ? w : SequenceState.strict(last[slot]);
+    }
+
+    private void set(int slot, SequenceState state) {
+        if (state.hasRing()) {
+            if (windowed == null) {
+                windowed = new SequenceState[status.length];
+            }
+            windowed[slot] = state;
+        } else {
+            if (windowed != null) {
+                windowed[slot] = null;
+            }
+            last[slot] = state.last();
+        }
+    }
+
+    private int home(long hi, long lo) {
+        return home(hi, lo, status.length);
+    }
+
+    /** The slot where the GUID's probe starts in a table of {@code slots} (a power of two). */
+    static int home(long hi, long lo, int slots) {
+        // A 64-bit finalizer (MurmurHash3's fmix64): test GUIDs that differ in a few low bits spread out too.
+        long h = hi * 0x9E3779B97F4A7C15L ^ lo;
+        h ^= h >>> 33;
+        h *= 0xFF51AFD7ED558CCDL;
+        h ^= h >>> 33;
+        h *= 0xC4CEB9FE1A85EC53L;
+        h ^= h >>> 33;
+        return (int) h & (slots - 1);
+    }
+
+    /** The slot holding the GUID, or -1. */
+    private int find(long hi, long lo) {
+        int mask = status.length - 1;
+        for (int i = home(hi, lo); status[i] != EMPTY; i = (i + 1) & mask) {
+            if (msb[i] == hi && lsb[i] == lo) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The first empty slot on the GUID's probe path; the table is never full. */
+    private int freeSlot(long hi, long lo) {
+        int mask = status.length - 1;
+        int i = home(hi, lo);
+        while (status[i] != EMPTY) {
+            i = (i + 1) & mask;
+        }
+        return i;
+    }
+
+    /** Drops one agent: the first the clock hand finds unused since it last passed. */
+    private void evictOne() {
+        int mask = status.length - 1;
+        // Two turns at most: the first clears every use, the second finds a slot held.
+        for (int step = 0; step <= 2 * status.length; step++) {
+            int i = hand;
+            hand = (hand + 1) & mask;
+            if (status[i] == USED) {
+                status[i] = HELD;
+            } else if (status[i] == HELD) {
+                delete(i);
+                return;
+            }
+        }
+        throw new IllegalStateException("no agent to evict from a full cache of " + size);
+    }
+
+    /** Empties a slot and moves back the entries after it that could not sit in their home slot. */
+    private void delete(int slot) {
+        int mask = status.length - 1;
+        int gap = slot;
+        int i = slot;
+        while (true) {
+            i = (i + 1) & mask;
+            if (status[i] == EMPTY) {
+                break;
+            }
+            int home = home(msb[i], lsb[i]);
+            // The entry at i may move to the gap when its home is not in (gap, i], cyclically.
+            boolean movable = gap <= i ? home <= gap || home > i : home <= gap && home > i;
+            if (movable) {
+                moveSlot(i, gap);
+                gap = i;
+            }
+        }
+        status[gap] = EMPTY;
+        if (windowed != null) {
+            windowed[gap] = null;
+        }
+        size--;
+    }
+
+    private void moveSlot(int from, int to) {
+        msb[to] = msb[from];
+        lsb[to] = lsb[from];
+        last[to] = last[from];
+        status[to] = status[from];
+        if (windowed != null) {
+            windowed[to] = windowed[from];
+        }
+    }
+
+    private void grow() {
+        long[] oldMsb = msb;
+        long[] oldLsb = lsb;
+        long[] oldLast = last;
+        byte[] oldStatus = status;
+        SequenceState[] oldWindowed = windowed;
+        int slots = oldStatus.length * 2;
+        msb = new long[slots];
+        lsb = new long[slots];
+        last = new long[slots];
+        status = new byte[slots];
+        windowed = oldWindowed == null ? null : new SequenceState[slots];
+        for (int i = 0; i < oldStatus.length; i++) {
+            if (oldStatus[i] != EMPTY) {
+                int to = freeSlot(oldMsb[i], oldLsb[i]);
+                msb[to] = oldMsb[i];
+                lsb[to] = oldLsb[i];
+                last[to] = oldLast[i];
+                status[to] = oldStatus[i];
+                if (oldWindowed != null) {
+                    windowed[to] = oldWindowed[i];
+                }
+            }
+        }
+        hand = 0;
+    }
+
+    @Override
+    public String toString() {
+        return "AgentStateCache[" + size + " of " + capacity + ", " + status.length + " slots]";
     }
 }

@@ -81,8 +81,8 @@ final class GroupCommitWriter {
     }
 
     /**
-     * Takes over the writer connection and reads the check-in journal into {@code journal} (or,
-     * with the journal off, folds what an earlier run left in it).
+     * Takes over the writer connection, reads the check-in journal into {@code journal} (or, with
+     * the journal off, folds what an earlier run left in it) and fills the agent cache.
      */
     GroupCommitWriter(SqliteConfig config, Connection connection, WriterMetrics metrics, AgentJournal journal) throws SQLException {
         this.config = requireNonNull(config, "config");
@@ -91,6 +91,12 @@ final class GroupCommitWriter {
         this.group = new ArrayList<>(config.maxGroupSize());
         this.transaction = new GroupTransaction(config, connection, journal);
         transaction.recoverJournal();
+        long start = System.nanoTime();
+        int preloaded = transaction.preloadCache();
+        if (preloaded > 0) {
+            log.info("SQLite store {}: {} agents read into the agent cache in {} ms", config.path(), preloaded,
+                    (System.nanoTime() - start) / 1_000_000);
+        }
         this.handOverThread = Executors.newSingleThreadExecutor(task -> {
             Thread t = new Thread(task, "seqguard-sqlite-writer");
             t.setDaemon(true);

@@ -52,7 +52,7 @@ public record SqliteConfig(
     /** The defaults of {@code reference.conf} with another file; for tests and embedding. */
     public static SqliteConfig defaults(Path path) {
         return new SqliteConfig(path.toAbsolutePath().normalize(), SynchronousMode.FULL, Duration.ofSeconds(5), 1024,
-                Duration.ofSeconds(30), 100_000, 16L << 20, 2, 1000, 100_000);
+                Duration.ofSeconds(30), 1_000_000, 16L << 20, 2, 1000, 100_000);
     }
 
     /** The same settings with another file. */
@@ -64,6 +64,12 @@ public record SqliteConfig(
     /** The same settings with another synchronous mode. */
     public SqliteConfig withSynchronous(SynchronousMode mode) {
         return new SqliteConfig(path, mode, busyTimeout, maxGroupSize, commitTimeout, agentCacheSize, pageCacheBytes, readConnections,
+                checkpointPages, journalSize);
+    }
+
+    /** The same settings with another agent cache size (0: no cache). */
+    public SqliteConfig withAgentCacheSize(int size) {
+        return new SqliteConfig(path, synchronous, busyTimeout, maxGroupSize, commitTimeout, size, pageCacheBytes, readConnections,
                 checkpointPages, journalSize);
     }
 

@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * returns, or an asynchronous check-in completes, only after its group committed, so every
  * acceptance is durable (with {@code synchronous = full}, also across power loss) and one sync
  * serves all concurrent callers. Queries run on separate connections and see committed data.
- * Agents' states are read from the file on demand and kept in a bounded cache, so start-up does
- * not depend on the number of registered agents.
+ * Agents' states are kept in a bounded cache that start-up fills from the file (up to
+ * {@code agent-cache-size} agents, about a second per million); past that, they are read from the
+ * file on demand.
  *
  * <p>Thread safe: every {@link SequenceStore} method may be called concurrently after
  * {@link #start()}. Failures are {@link StorageException}s that name the file; a failed group

@@ -1,0 +1,105 @@
+package io.seqguard.storage.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.seqguard.spi.AgentGuid;
+import io.seqguard.spi.CheckResult;
+import io.seqguard.spi.SequencePolicy;
+import io.seqguard.spi.Verdict;
+import io.seqguard.storage.tck.TestAgents;
+import io.seqguard.storage.tck.TestTimes;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Start-up fills the agent cache from the agents table, up to {@code agent-cache-size} agents,
+ * leaving out agents whose newer state is in the journal. Where a check-in's previous number came
+ * from is made visible by changing the agents table behind the started store's back: an agent
+ * read at start-up still answers with the number it had then, one read on demand with the changed one.
+ */
+class SqliteCachePreloadTest {
+    private static final long CHANGED = 1_000;
+
+    @TempDir
+    Path folder;
+
+    private SqliteConfig config(int journalSize, int cacheSize) {
+        return SqliteConfig.defaults(folder.resolve("preload.db")).withSynchronous(SynchronousMode.NORMAL)
+                .withJournalSize(journalSize).withAgentCacheSize(cacheSize);
+    }
+
+    @Test
+    void agentsReadAtStartUpAreAnsweredFromMemoryUpToTheCachesSize() throws Exception {
+        // GUID order is the agents table's order, which start-up reads.
+        List<AgentGuid> agents = IntStream.rangeClosed(1, 10).mapToObj(TestAgents::guid).sorted().toList();
+        SqliteSequenceStore first = new SqliteSequenceStore(config(0, 100));
+        first.start();
+        try {
+            agents.forEach(g -> checkIn(first, g, 5));
+        } finally {
+            first.stop();
+        }
+
+        SqliteSequenceStore store = new SqliteSequenceStore(config(0, 3));
+        store.start();
+        try {
+            setLastInFile(CHANGED);
+
+            assertThat(checkIn(store, agents.get(0), 6)).as("read at start-up").isEqualTo(CheckResult.accepted(5));
+            assertThat(checkIn(store, agents.get(2), 6)).as("read at start-up").isEqualTo(CheckResult.accepted(5));
+            assertThat(checkIn(store, agents.get(3), 6)).as("past the cache's size: read on demand")
+                    .isEqualTo(CheckResult.stale(CHANGED));
+            assertThat(checkIn(store, agents.get(9), 6)).as("past the cache's size: read on demand")
+                    .isEqualTo(CheckResult.stale(CHANGED));
+        } finally {
+            store.stop();
+        }
+    }
+
+    @Test
+    void anAgentWithANewerStateInTheJournalIsNotReadFromItsOlderAgentsRow() throws Exception {
+        AgentGuid guid = TestAgents.guid(7);
+        SqliteSequenceStore inPlace = new SqliteSequenceStore(config(0, 100));
+        inPlace.start();
+        try {
+            checkIn(inPlace, guid, 5);
+        } finally {
+            inPlace.stop();
+        }
+        // With the journal on, number 9 goes to the journal; the agents row keeps 5.
+        SqliteSequenceStore journaled = new SqliteSequenceStore(config(1_000, 100));
+        journaled.start();
+        try {
+            assertThat(checkIn(journaled, guid, 9)).isEqualTo(CheckResult.accepted(5));
+        } finally {
+            journaled.stop();
+        }
+
+        SqliteSequenceStore store = new SqliteSequenceStore(config(1_000, 100));
+        store.start();
+        try {
+            assertThat(checkIn(store, guid, 8).verdict()).as("9 was accepted before the restart").isEqualTo(Verdict.STALE);
+            assertThat(checkIn(store, guid, 10)).isEqualTo(CheckResult.accepted(9));
+        } finally {
+            store.stop();
+        }
+    }
+
+    private static CheckResult checkIn(SqliteSequenceStore store, AgentGuid guid, long number) {
+        return store.checkAndAdvance(TestAgents.agent(guid), number, SequencePolicy.STRICT, TestTimes.millis(number));
+    }
+
+    private void setLastInFile(long last) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + folder.resolve("preload.db")); Statement s = c.createStatement()) {
+            s.execute("PRAGMA busy_timeout = 5000");
+            s.executeUpdate("UPDATE agents SET last = " + last);
+        }
+    }
+}
