@@ -12,12 +12,16 @@ import java.util.function.Function;
  * that a fleet that fits is answered without reading the file.
  *
  * <p>An open-addressing table of primitive arrays: an agent's GUID as two longs and its
- * strict-mode {@code last}, about 50 bytes per agent (a million agents: 52 MiB at most), and no
+ * strict-mode {@code last}, about 50 bytes per agent (a million agents: 50 MiB at most), and no
  * object per entry. That keeps a million agents within the heap, and keeps the table out of the
  * young collector's way: the arrays hold no references, so a check-in that overwrites a number in
  * them leaves nothing for a young collection to scan or copy (the first cache, a map of objects,
  * cost about 200 bytes and a few old-generation references per agent; docs/PERFORMANCE.md). A
  * window-mode state, which carries its ring, is kept as an object beside its slot.
+ *
+ * <p>At most {@link #MAX_WINDOWED} window-mode states are kept; another window-mode agent is
+ * then not kept at all and is read from the file on each check-in, so that a fleet in window mode
+ * cannot fill the heap with rings.
  *
  * <p>Linear probing, at most three quarters full; the table doubles as agents arrive, up to what
  * {@code capacity} agents need. Once {@code capacity} agents are held, a new one evicts another,
@@ -33,6 +37,11 @@ final class AgentStateCache {
     private static final byte HELD = 1;
     /** Held and read or written since the clock hand passed. */
     private static final byte USED = 2;
+    /**
+     * At most this many window-mode states are kept (each carries its ring, an object of 40 to 560
+     * bytes with the window); a window-mode agent beyond them is read from the file on each check-in.
+     */
+    static final int MAX_WINDOWED = 100_000;
 
     private final int capacity;
     private final int maxSlots;
@@ -42,6 +51,7 @@ final class AgentStateCache {
     private byte[] status;
     /** Window-mode states by slot, created with the first one; null entries for strict-mode slots. */
     private SequenceState[] windowed;
+    private int windowedCount;
     private int size;
     private int hand;
 
@@ -70,6 +80,7 @@ final class AgentStateCache {
         last = new long[slots];
         status = new byte[slots];
         windowed = null;
+        windowedCount = 0;
         size = 0;
         hand = 0;
     }
@@ -90,26 +101,54 @@ final class AgentStateCache {
         return slot < 0 ? null : stateAt(slot);
     }
 
+    /** Keeps a committed state, counted as used. */
     void put(AgentGuid guid, SequenceState state) {
+        put(guid, state, USED);
+    }
+
+    /** Start-up: keeps a committed state read from the file, not counted as used, so that eviction may take it first. */
+    void load(AgentGuid guid, SequenceState state) {
+        put(guid, state, HELD);
+    }
+
+    /** Should any step fail (an {@link Error} such as {@link OutOfMemoryError}), drops everything: no entry may be left half set. */
+    private void put(AgentGuid guid, SequenceState state, byte use) {
         if (capacity == 0) {
             return;
         }
-        long hi = guid.mostSignificantBits();
-        long lo = guid.leastSignificantBits();
-        int slot = find(hi, lo);
-        if (slot < 0) {
-            if (size >= capacity) {
-                evictOne();
-            } else if (size + 1 > status.length * MAX_LOAD && status.length < maxSlots) {
-                grow();
+        try {
+            long hi = guid.mostSignificantBits();
+            long lo = guid.leastSignificantBits();
+            int slot = find(hi, lo);
+            if (state.hasRing() && (slot < 0 || windowed == null || windowed[slot] == null)) {
+                if (windowedCount >= Math.min(capacity, MAX_WINDOWED)) {
+                    // No room for another ring: not kept, and no older state of the agent either.
+                    if (slot >= 0) {
+                        delete(slot);
+                    }
+                    return;
+                }
+                if (windowed == null) {
+                    windowed = new SequenceState[status.length];
+                }
             }
-            slot = freeSlot(hi, lo);
-            msb[slot] = hi;
-            lsb[slot] = lo;
-            size++;
+            if (slot < 0) {
+                if (size >= capacity) {
+                    evictOne();
+                } else if (size + 1 > status.length * MAX_LOAD && status.length < maxSlots) {
+                    grow();
+                }
+                slot = freeSlot(hi, lo);
+                msb[slot] = hi;
+                lsb[slot] = lo;
+                size++;
+            }
+            status[slot] = use;
+            set(slot, state);
+        } catch (RuntimeException | Error e) {
+            clear();
+            throw e;
         }
-        status[slot] = USED;
-        set(slot, state);
     }
 
     void remove(AgentGuid guid) {
@@ -150,6 +189,11 @@ final class AgentStateCache {
         return size;
     }
 
+    /** How many of the kept states are in window mode. */
+    int windowedCount() {
+        return windowedCount;
+    }
+
     /** How many more agents it takes before a new one evicts another. */
     int room() {
         return capacity - size;
@@ -166,13 +210,14 @@ final class AgentStateCache {
 
     private void set(int slot, SequenceState state) {
         if (state.hasRing()) {
-            if (windowed == null) {
-                windowed = new SequenceState[status.length];
+            if (windowed[slot] == null) {
+                windowedCount++;
             }
             windowed[slot] = state;
         } else {
-            if (windowed != null) {
+            if (windowed != null && windowed[slot] != null) {
                 windowed[slot] = null;
+                windowedCount--;
             }
             last[slot] = state.last();
         }
@@ -219,7 +264,7 @@ final class AgentStateCache {
     private void evictOne() {
         int mask = status.length - 1;
         // Two turns at most: the first clears every use, the second finds a slot held.
-        for (int step = 0; step <= 2 * status.length; step++) {
+        for (long step = 0; step <= 2L * status.length; step++) {
             int i = hand;
             hand = (hand + 1) & mask;
             if (status[i] == USED) {
@@ -234,6 +279,9 @@ final class AgentStateCache {
 
     /** Empties a slot and moves back the entries after it that could not sit in their home slot. */
     private void delete(int slot) {
+        if (windowed != null && windowed[slot] != null) {
+            windowedCount--;
+        }
         int mask = status.length - 1;
         int gap = slot;
         int i = slot;
@@ -267,30 +315,34 @@ final class AgentStateCache {
         }
     }
 
+    /** Doubles the table; the fields change only once the new table is complete. */
     private void grow() {
-        long[] oldMsb = msb;
-        long[] oldLsb = lsb;
-        long[] oldLast = last;
-        byte[] oldStatus = status;
-        SequenceState[] oldWindowed = windowed;
-        int slots = oldStatus.length * 2;
-        msb = new long[slots];
-        lsb = new long[slots];
-        last = new long[slots];
-        status = new byte[slots];
-        windowed = oldWindowed == null ? null : new SequenceState[slots];
-        for (int i = 0; i < oldStatus.length; i++) {
-            if (oldStatus[i] != EMPTY) {
-                int to = freeSlot(oldMsb[i], oldLsb[i]);
-                msb[to] = oldMsb[i];
-                lsb[to] = oldLsb[i];
-                last[to] = oldLast[i];
-                status[to] = oldStatus[i];
-                if (oldWindowed != null) {
-                    windowed[to] = oldWindowed[i];
+        int slots = status.length * 2;
+        long[] newMsb = new long[slots];
+        long[] newLsb = new long[slots];
+        long[] newLast = new long[slots];
+        byte[] newStatus = new byte[slots];
+        SequenceState[] newWindowed = windowed == null ? null : new SequenceState[slots];
+        for (int i = 0; i < status.length; i++) {
+            if (status[i] != EMPTY) {
+                int to = home(msb[i], lsb[i], slots);
+                while (newStatus[to] != EMPTY) {
+                    to = (to + 1) & (slots - 1);
+                }
+                newMsb[to] = msb[i];
+                newLsb[to] = lsb[i];
+                newLast[to] = last[i];
+                newStatus[to] = status[i];
+                if (newWindowed != null) {
+                    newWindowed[to] = windowed[i];
                 }
             }
         }
+        msb = newMsb;
+        lsb = newLsb;
+        last = newLast;
+        status = newStatus;
+        windowed = newWindowed;
         hand = 0;
     }
 

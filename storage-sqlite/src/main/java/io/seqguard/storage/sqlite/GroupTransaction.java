@@ -123,12 +123,12 @@ final class GroupTransaction {
         int loaded = 0;
         long deleted = journal.deletedThrough();
         try (Statement s = control.getConnection().createStatement();
-                ResultSet rs = s.executeQuery("SELECT guid, last, ring FROM agents")) {
+                ResultSet rs = s.executeQuery("SELECT guid, last, ring FROM agents ORDER BY guid")) {
             while (loaded < room && rs.next()) {
                 AgentGuid guid = AgentGuid.parse(rs.getString(1));
                 AgentJournal.Mark mark = journal.mark(guid);
                 if (mark == null || mark.seq() <= deleted) {
-                    cache.put(guid, SequenceState.restore(rs.getLong(2), rs.getBytes(3)));
+                    cache.load(guid, SequenceState.restore(rs.getLong(2), rs.getBytes(3)));
                     loaded++;
                 }
             }

@@ -179,6 +179,35 @@ class AgentStateCacheTest {
     }
 
     @Test
+    void windowModeStatesAreKeptUpToTheirOwnBoundAndAnAgentPastItLeavesNoOlderState() {
+        AgentStateCache cache = new AgentStateCache(AgentStateCache.MAX_WINDOWED + 10);
+        for (int n = 1; n <= AgentStateCache.MAX_WINDOWED; n++) {
+            cache.put(TestAgents.guid(n), windowed(n));
+        }
+        AgentGuid late = TestAgents.guid(AgentStateCache.MAX_WINDOWED + 1);
+        cache.put(late, state(5));
+        assertThat(cache.windowedCount()).isEqualTo(AgentStateCache.MAX_WINDOWED);
+
+        cache.put(late, windowed(7));
+        assertThat(cache.peek(late)).as("no room for its ring, and its strict state is older").isNull();
+        assertThat(cache.windowedCount()).isEqualTo(AgentStateCache.MAX_WINDOWED);
+        cache.put(TestAgents.guid(1), windowed(20));
+        assertThat(cache.peek(TestAgents.guid(1))).as("an agent already kept in window mode moves on").isEqualTo(windowed(20));
+
+        // One agent back in strict mode makes room for one ring.
+        cache.put(TestAgents.guid(2), state(30));
+        assertThat(cache.windowedCount()).isEqualTo(AgentStateCache.MAX_WINDOWED - 1);
+        cache.put(late, windowed(8));
+        assertThat(cache.peek(late)).isEqualTo(windowed(8));
+        cache.remove(TestAgents.guid(3));
+        assertThat(cache.windowedCount()).isEqualTo(AgentStateCache.MAX_WINDOWED - 1);
+    }
+
+    private static SequenceState windowed(long last) {
+        return SequenceCheck.advance(SequenceCheck.register(last + 10, 64), last + 7, 64);
+    }
+
+    @Test
     void aNegativeCapacityIsRefused() {
         assertThatThrownBy(() -> new AgentStateCache(-1)).isInstanceOf(IllegalArgumentException.class);
     }

@@ -92,6 +92,60 @@ class SqliteCachePreloadTest {
         }
     }
 
+    @Test
+    void anAgentResetWhileItsRowWasInTheJournalIsNotBroughtBack() throws Exception {
+        AgentGuid guid = TestAgents.guid(3);
+        SqliteSequenceStore inPlace = new SqliteSequenceStore(config(0, 100));
+        inPlace.start();
+        try {
+            checkIn(inPlace, guid, 5);
+        } finally {
+            inPlace.stop();
+        }
+        // The reset goes to the journal as a row without a number; the agents row keeps 5.
+        SqliteSequenceStore journaled = new SqliteSequenceStore(config(1_000, 100));
+        journaled.start();
+        try {
+            assertThat(journaled.reset(guid)).isTrue();
+        } finally {
+            journaled.stop();
+        }
+
+        SqliteSequenceStore store = new SqliteSequenceStore(config(1_000, 100));
+        store.start();
+        try {
+            assertThat(checkIn(store, guid, 1)).as("forgotten, so a new registration").isEqualTo(CheckResult.registered());
+        } finally {
+            store.stop();
+        }
+    }
+
+    @Test
+    void aWindowModeAgentReadAtStartUpKeepsItsRing() throws Exception {
+        AgentGuid guid = TestAgents.guid(4);
+        SequencePolicy window = SequencePolicy.window(64);
+        SqliteSequenceStore first = new SqliteSequenceStore(config(0, 100));
+        first.start();
+        try {
+            first.checkAndAdvance(TestAgents.agent(guid), 20, window, TestTimes.T0);
+            assertThat(first.checkAndAdvance(TestAgents.agent(guid), 15, window, TestTimes.T0).verdict().accepted()).isTrue();
+        } finally {
+            first.stop();
+        }
+
+        SqliteSequenceStore store = new SqliteSequenceStore(config(0, 100));
+        store.start();
+        try {
+            setLastInFile(CHANGED);
+            assertThat(store.checkAndAdvance(TestAgents.agent(guid), 15, window, TestTimes.T0).verdict())
+                    .as("15 is in the ring read at start-up").isEqualTo(Verdict.STALE);
+            assertThat(store.checkAndAdvance(TestAgents.agent(guid), 17, window, TestTimes.T0).verdict().accepted())
+                    .as("17 is not, and 20 is the number read at start-up, not the changed one").isTrue();
+        } finally {
+            store.stop();
+        }
+    }
+
     private static CheckResult checkIn(SqliteSequenceStore store, AgentGuid guid, long number) {
         return store.checkAndAdvance(TestAgents.agent(guid), number, SequencePolicy.STRICT, TestTimes.millis(number));
     }
