@@ -4,7 +4,6 @@ import io.seqguard.spi.AgentGuid;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -368,18 +367,20 @@ final class AgentJournal implements AutoCloseable {
      * writer moved on meanwhile is taken with its newer, committed row, which is as good to fold.
      */
     private FoldOrder take(long above) {
-        record Item(String guid, long state) {
+        record Item(long msb, long lsb, long state) {
         }
         List<Item> items = new ArrayList<>(marks.size() + 16);
         for (Map.Entry<AgentGuid, Mark> e : marks.entrySet()) {
             long state = e.getValue().state;
             if (state >>> 2 > above) {
-                items.add(new Item(e.getKey().toString(), state));
+                AgentGuid g = e.getKey();
+                items.add(new Item(g.mostSignificantBits(), g.leastSignificantBits(), state));
             }
         }
         Item[] sorted = items.toArray(new Item[0]);
-        // The agents table's key is the GUID text under SQLite's BINARY collation: String order for ASCII.
-        Arrays.sort(sorted, Comparator.comparing(Item::guid));
+        // The agents table's key is the GUID's canonical text under SQLite's BINARY collation: braces and
+        // hyphens at fixed places and hex digits 0-9 before A-F, so its order is the 128 bits' unsigned order.
+        Arrays.sort(sorted, (x, y) -> x.msb() != y.msb() ? Long.compareUnsigned(x.msb(), y.msb()) : Long.compareUnsigned(x.lsb(), y.lsb()));
         long[] states = new long[sorted.length];
         for (int k = 0; k < sorted.length; k++) {
             states[k] = sorted[k].state();

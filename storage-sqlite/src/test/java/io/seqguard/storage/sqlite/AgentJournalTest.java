@@ -44,6 +44,31 @@ class AgentJournalTest {
     }
 
     @Test
+    void aFoldIsInTheGuidsTextOrderWhateverTheirTopBits() {
+        AgentJournal journal = new AgentJournal(10);
+        List<AgentGuid> guids = List.of(
+                AgentGuid.parse("{FFFFFFFF-0000-4000-8000-000000000000}"),
+                AgentGuid.parse("{80000000-0000-4000-8000-000000000000}"),
+                AgentGuid.parse("{7FFFFFFF-FFFF-4FFF-BFFF-FFFFFFFFFFFF}"),
+                AgentGuid.parse("{00000000-0000-4000-0000-000000000001}"),
+                AgentGuid.parse("{00000000-0000-4000-F000-000000000000}"),
+                AgentGuid.parse("{00000000-0000-4000-9000-000000000000}"),
+                AgentGuid.parse("{0000000A-0000-4000-8000-000000000000}"),
+                AgentGuid.parse("{00000009-0000-4000-8000-000000000000}"));
+        for (int i = 0; i < guids.size(); i++) {
+            journal.recover(guids.get(i), i + 1, false, null);
+        }
+        assertThat(journal.beginFold(true)).isTrue();
+        AgentJournal.FoldOrder order = journal.readyOrder();
+        List<String> folded = new ArrayList<>();
+        for (int i = 0; i < order.size(); i++) {
+            folded.add(guids.get((int) order.seq(i) - 1).toString());
+        }
+        assertThat(folded).hasSize(guids.size()).isSorted();
+        journal.close();
+    }
+
+    @Test
     void aSorterThatRefusesTheFoldLeavesItSortedInline() {
         AgentJournal journal = new AgentJournal(10, task -> {
             throw new RejectedExecutionException("shut down");
