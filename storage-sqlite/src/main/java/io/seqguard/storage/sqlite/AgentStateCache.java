@@ -2,6 +2,7 @@ package io.seqguard.storage.sqlite;
 
 import io.seqguard.spi.AgentGuid;
 import io.seqguard.spi.SequenceState;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -19,9 +20,10 @@ import java.util.function.Function;
  * cost about 200 bytes and a few old-generation references per agent; docs/PERFORMANCE.md). A
  * window-mode state, which carries its ring, is kept as an object beside its slot.
  *
- * <p>At most {@link #MAX_WINDOWED} window-mode states are kept; another window-mode agent is
- * then not kept at all and is read from the file on each check-in, so that a fleet in window mode
- * cannot fill the heap with rings.
+ * <p>At most {@link #MAX_WINDOWED} window-mode states are kept, so that a fleet in window mode
+ * cannot fill the heap with rings. Past them, an agent whose state is not kept in window mode
+ * already is not kept at all (its strict-mode entry, if any, is dropped) and is read from the
+ * file on each check-in while in window mode.
  *
  * <p>Linear probing, at most three quarters full; the table doubles as agents arrive, up to what
  * {@code capacity} agents need. Once {@code capacity} agents are held, a new one evicts another,
@@ -75,10 +77,14 @@ final class AgentStateCache {
     }
 
     private void allocate(int slots) {
-        msb = new long[slots];
-        lsb = new long[slots];
-        last = new long[slots];
-        status = new byte[slots];
+        long[] newMsb = new long[slots];
+        long[] newLsb = new long[slots];
+        long[] newLast = new long[slots];
+        byte[] newStatus = new byte[slots];
+        msb = newMsb;
+        lsb = newLsb;
+        last = newLast;
+        status = newStatus;
         windowed = null;
         windowedCount = 0;
         size = 0;
@@ -106,9 +112,14 @@ final class AgentStateCache {
         put(guid, state, USED);
     }
 
-    /** Start-up: keeps a committed state read from the file, not counted as used, so that eviction may take it first. */
-    void load(AgentGuid guid, SequenceState state) {
+    /**
+     * Start-up: keeps a committed state read from the file, not counted as used, so that eviction
+     * may take it first. Returns whether it was kept (not a window-mode state past the bound).
+     */
+    boolean load(AgentGuid guid, SequenceState state) {
+        int before = size;
         put(guid, state, HELD);
+        return size > before;
     }
 
     /** Should any step fail (an {@link Error} such as {@link OutOfMemoryError}), drops everything: no entry may be left half set. */
@@ -180,9 +191,21 @@ final class AgentStateCache {
         }
     }
 
-    /** Drops every entry. */
+    /**
+     * Drops every entry. Called after an {@link Error} too, out of memory among them: it empties
+     * the table before it tries to shrink it, so that no entry survives even if that fails.
+     */
     void clear() {
-        allocate(Math.min(MIN_SLOTS, maxSlots));
+        Arrays.fill(status, EMPTY);
+        windowed = null;
+        windowedCount = 0;
+        size = 0;
+        hand = 0;
+        try {
+            allocate(Math.min(MIN_SLOTS, maxSlots));
+        } catch (OutOfMemoryError e) {
+            // Keeps the emptied table at its size; the arrays are only replaced all together.
+        }
     }
 
     int size() {

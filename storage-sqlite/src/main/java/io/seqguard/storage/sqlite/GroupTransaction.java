@@ -127,8 +127,7 @@ final class GroupTransaction {
             while (loaded < room && rs.next()) {
                 AgentGuid guid = AgentGuid.parse(rs.getString(1));
                 AgentJournal.Mark mark = journal.mark(guid);
-                if (mark == null || mark.seq() <= deleted) {
-                    cache.load(guid, SequenceState.restore(rs.getLong(2), rs.getBytes(3)));
+                if ((mark == null || mark.seq() <= deleted) && cache.load(guid, SequenceState.restore(rs.getLong(2), rs.getBytes(3)))) {
                     loaded++;
                 }
             }

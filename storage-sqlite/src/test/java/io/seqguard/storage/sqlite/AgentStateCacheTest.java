@@ -92,6 +92,21 @@ class AgentStateCacheTest {
     }
 
     @Test
+    void agentsReadAtStartUpAreEvictedBeforeOnesUsedSince() {
+        // Both ways round, so that where the two agents sit in the table does not decide it.
+        for (List<AgentGuid> pair : List.of(List.of(A, B), List.of(B, A))) {
+            AgentStateCache cache = new AgentStateCache(2);
+            assertThat(cache.load(pair.get(0), state(1))).isTrue();
+            cache.put(pair.get(1), state(2));
+
+            cache.put(TestAgents.guid(3), state(3));
+
+            assertThat(cache.peek(pair.get(0))).as("read at start-up, never used").isNull();
+            assertThat(cache.peek(pair.get(1))).isEqualTo(state(2));
+        }
+    }
+
+    @Test
     void aCacheLargeEnoughForEveryAgentMatchesAMapThroughGrowthAndRemovals() {
         // Neighbouring GUIDs, windowed and strict states, removals that shift runs of slots back,
         // and a table that doubles from 16 slots: the cache must hold exactly what a map holds.
@@ -161,16 +176,19 @@ class AgentStateCacheTest {
         }
         assertThat(cache.size()).isLessThanOrEqualTo(holdsAll ? agents : 300);
         int held = 0;
+        int windowed = 0;
         for (AgentGuid g : guids) {
             SequenceState got = cache.peek(g);
             if (got != null) {
                 held++;
+                windowed += got.hasRing() ? 1 : 0;
                 assertThat(got).as("agent %s", g).isEqualTo(model.get(g));
             } else if (holdsAll) {
                 assertThat(model).as("agent %s is missing", g).doesNotContainKey(g);
             }
         }
         assertThat(held).isEqualTo(cache.size());
+        assertThat(windowed).as("window-mode states counted").isEqualTo(cache.windowedCount()).isPositive();
         if (holdsAll) {
             assertThat(held).isEqualTo(model.size());
         } else {
