@@ -117,9 +117,8 @@ final class AgentStateCache {
      * may take it first. Returns whether it was kept (not a window-mode state past the bound).
      */
     boolean load(AgentGuid guid, SequenceState state) {
-        int before = size;
         put(guid, state, HELD);
-        return size > before;
+        return slotOf(guid) >= 0;
     }
 
     /** Should any step fail (an {@link Error} such as {@link OutOfMemoryError}), drops everything: no entry may be left half set. */
