@@ -337,35 +337,36 @@ final class AgentStateCache {
         }
     }
 
-    /** Doubles the table; the fields change only once the new table is complete. */
+    /**
+     * Doubles the table. Should an allocation fail, the table is left empty but whole (the caller
+     * then clears it): {@link #allocate} replaces the arrays only all together.
+     */
     private void grow() {
-        int slots = status.length * 2;
-        long[] newMsb = new long[slots];
-        long[] newLsb = new long[slots];
-        long[] newLast = new long[slots];
-        byte[] newStatus = new byte[slots];
-        SequenceState[] newWindowed = windowed == null ? null : new SequenceState[slots];
-        for (int i = 0; i < status.length; i++) {
-            if (status[i] != EMPTY) {
-                int to = home(msb[i], lsb[i], slots);
-                while (newStatus[to] != EMPTY) {
-                    to = (to + 1) & (slots - 1);
-                }
-                newMsb[to] = msb[i];
-                newLsb[to] = lsb[i];
-                newLast[to] = last[i];
-                newStatus[to] = status[i];
-                if (newWindowed != null) {
-                    newWindowed[to] = windowed[i];
+        long[] oldMsb = msb;
+        long[] oldLsb = lsb;
+        long[] oldLast = last;
+        byte[] oldStatus = status;
+        SequenceState[] oldWindowed = windowed;
+        int held = size;
+        int rings = windowedCount;
+        allocate(oldStatus.length * 2);
+        if (oldWindowed != null) {
+            windowed = new SequenceState[status.length];
+        }
+        for (int i = 0; i < oldStatus.length; i++) {
+            if (oldStatus[i] != EMPTY) {
+                int to = freeSlot(oldMsb[i], oldLsb[i]);
+                msb[to] = oldMsb[i];
+                lsb[to] = oldLsb[i];
+                last[to] = oldLast[i];
+                status[to] = oldStatus[i];
+                if (oldWindowed != null) {
+                    windowed[to] = oldWindowed[i];
                 }
             }
         }
-        msb = newMsb;
-        lsb = newLsb;
-        last = newLast;
-        status = newStatus;
-        windowed = newWindowed;
-        hand = 0;
+        size = held;
+        windowedCount = rings;
     }
 
     @Override

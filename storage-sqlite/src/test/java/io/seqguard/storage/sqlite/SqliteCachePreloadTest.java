@@ -39,17 +39,9 @@ class SqliteCachePreloadTest {
     void agentsReadAtStartUpAreAnsweredFromMemoryUpToTheCachesSize() throws Exception {
         // GUID order is the agents table's order, which start-up reads.
         List<AgentGuid> agents = IntStream.rangeClosed(1, 10).mapToObj(TestAgents::guid).sorted().toList();
-        SqliteSequenceStore first = new SqliteSequenceStore(config(0, 100));
-        first.start();
-        try {
-            agents.forEach(g -> checkIn(first, g, 5));
-        } finally {
-            first.stop();
-        }
+        withStore(0, 100, first -> agents.forEach(g -> checkIn(first, g, 5)));
 
-        SqliteSequenceStore store = new SqliteSequenceStore(config(0, 3));
-        store.start();
-        try {
+        withStore(0, 3, store -> {
             setLastInFile(CHANGED);
 
             assertThat(checkIn(store, agents.get(0), 6)).as("read at start-up").isEqualTo(CheckResult.accepted(5));
@@ -58,89 +50,62 @@ class SqliteCachePreloadTest {
                     .isEqualTo(CheckResult.stale(CHANGED));
             assertThat(checkIn(store, agents.get(9), 6)).as("past the cache's size: read on demand")
                     .isEqualTo(CheckResult.stale(CHANGED));
-        } finally {
-            store.stop();
-        }
+        });
     }
 
     @Test
     void anAgentWithANewerStateInTheJournalIsNotReadFromItsOlderAgentsRow() throws Exception {
         AgentGuid guid = TestAgents.guid(7);
-        SqliteSequenceStore inPlace = new SqliteSequenceStore(config(0, 100));
-        inPlace.start();
-        try {
-            checkIn(inPlace, guid, 5);
-        } finally {
-            inPlace.stop();
-        }
+        withStore(0, 100, inPlace -> checkIn(inPlace, guid, 5));
         // With the journal on, number 9 goes to the journal; the agents row keeps 5.
-        SqliteSequenceStore journaled = new SqliteSequenceStore(config(1_000, 100));
-        journaled.start();
-        try {
-            assertThat(checkIn(journaled, guid, 9)).isEqualTo(CheckResult.accepted(5));
-        } finally {
-            journaled.stop();
-        }
+        withStore(1_000, 100, journaled -> assertThat(checkIn(journaled, guid, 9)).isEqualTo(CheckResult.accepted(5)));
 
-        SqliteSequenceStore store = new SqliteSequenceStore(config(1_000, 100));
-        store.start();
-        try {
+        withStore(1_000, 100, store -> {
             assertThat(checkIn(store, guid, 8).verdict()).as("9 was accepted before the restart").isEqualTo(Verdict.STALE);
             assertThat(checkIn(store, guid, 10)).isEqualTo(CheckResult.accepted(9));
-        } finally {
-            store.stop();
-        }
+        });
     }
 
     @Test
     void anAgentResetWhileItsRowWasInTheJournalIsNotBroughtBack() throws Exception {
         AgentGuid guid = TestAgents.guid(3);
-        SqliteSequenceStore inPlace = new SqliteSequenceStore(config(0, 100));
-        inPlace.start();
-        try {
-            checkIn(inPlace, guid, 5);
-        } finally {
-            inPlace.stop();
-        }
+        withStore(0, 100, inPlace -> checkIn(inPlace, guid, 5));
         // The reset goes to the journal as a row without a number; the agents row keeps 5.
-        SqliteSequenceStore journaled = new SqliteSequenceStore(config(1_000, 100));
-        journaled.start();
-        try {
-            assertThat(journaled.reset(guid)).isTrue();
-        } finally {
-            journaled.stop();
-        }
+        withStore(1_000, 100, journaled -> assertThat(journaled.reset(guid)).isTrue());
 
-        SqliteSequenceStore store = new SqliteSequenceStore(config(1_000, 100));
-        store.start();
-        try {
-            assertThat(checkIn(store, guid, 1)).as("forgotten, so a new registration").isEqualTo(CheckResult.registered());
-        } finally {
-            store.stop();
-        }
+        withStore(1_000, 100, store ->
+                assertThat(checkIn(store, guid, 1)).as("forgotten, so a new registration").isEqualTo(CheckResult.registered()));
     }
 
     @Test
     void aWindowModeAgentReadAtStartUpKeepsItsRing() throws Exception {
         AgentGuid guid = TestAgents.guid(4);
         SequencePolicy window = SequencePolicy.window(64);
-        SqliteSequenceStore first = new SqliteSequenceStore(config(0, 100));
-        first.start();
-        try {
+        withStore(0, 100, first -> {
             first.checkAndAdvance(TestAgents.agent(guid), 20, window, TestTimes.T0);
             assertThat(first.checkAndAdvance(TestAgents.agent(guid), 15, window, TestTimes.T0).verdict().accepted()).isTrue();
-        } finally {
-            first.stop();
-        }
+        });
 
-        SqliteSequenceStore store = new SqliteSequenceStore(config(0, 100));
-        store.start();
-        try {
+        withStore(0, 100, store -> {
             setLastInFile(CHANGED);
             assertThat(store.checkAndAdvance(TestAgents.agent(guid), 15, window, TestTimes.T0).verdict())
                     .as("15 is in the ring read at start-up").isEqualTo(Verdict.STALE);
             assertThat(store.checkAndAdvance(TestAgents.agent(guid), 17, window, TestTimes.T0).verdict().accepted())
                     .as("17 is not, and 20 is the number read at start-up, not the changed one").isTrue();
+        });
+    }
+
+    /** What a test does with a started store. */
+    private interface StoreWork {
+        void run(SqliteSequenceStore store) throws Exception;
+    }
+
+    /** Starts a store on the test's file, runs {@code work} and stops it. */
+    private void withStore(int journalSize, int cacheSize, StoreWork work) throws Exception {
+        SqliteSequenceStore store = new SqliteSequenceStore(config(journalSize, cacheSize));
+        store.start();
+        try {
+            work.run(store);
         } finally {
             store.stop();
         }
