@@ -9,8 +9,8 @@ import java.util.function.Function;
 /**
  * The writer's bounded memory of committed agent states. It only ever holds states that are
  * committed, so dropping or clearing an entry is always safe: the state is read back from the
- * file. Start-up fills it from the agents table (see {@link GroupTransaction#preloadCache}), so
- * that a fleet that fits is answered without reading the file.
+ * file. Once the store is started, it is filled from the agents table (see {@link
+ * GroupCommitWriter#startCacheFill}), so that a fleet that fits is answered without reading the file.
  *
  * <p>An open-addressing table of primitive arrays: an agent's GUID as two longs and its
  * strict-mode {@code last}, about 50 bytes per agent (a million agents: 50 MiB at most), and no

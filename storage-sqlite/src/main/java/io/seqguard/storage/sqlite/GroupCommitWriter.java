@@ -81,8 +81,9 @@ final class GroupCommitWriter {
     }
 
     /**
-     * Takes over the writer connection, reads the check-in journal into {@code journal} (or, with
-     * the journal off, folds what an earlier run left in it) and fills the agent cache.
+     * Takes over the writer connection and reads the check-in journal into {@code journal} (or,
+     * with the journal off, folds what an earlier run left in it). {@link #startCacheFill} then
+     * fills the agent cache.
      */
     GroupCommitWriter(SqliteConfig config, Connection connection, WriterMetrics metrics, AgentJournal journal) throws SQLException {
         this.config = requireNonNull(config, "config");
@@ -91,12 +92,6 @@ final class GroupCommitWriter {
         this.group = new ArrayList<>(config.maxGroupSize());
         this.transaction = new GroupTransaction(config, connection, journal);
         transaction.recoverJournal();
-        long start = System.nanoTime();
-        int preloaded = transaction.preloadCache();
-        if (preloaded > 0) {
-            log.info("SQLite store {}: {} agents read into the agent cache in {} ms", config.path(), preloaded,
-                    (System.nanoTime() - start) / 1_000_000);
-        }
         this.handOverThread = Executors.newSingleThreadExecutor(task -> {
             Thread t = new Thread(task, "seqguard-sqlite-writer");
             t.setDaemon(true);
@@ -309,6 +304,67 @@ final class GroupCommitWriter {
             Thread.currentThread().interrupt();
         }
         return request.outcome();
+    }
+
+    /**
+     * Starts filling the agent cache from the agents table on a thread of its own, while the writer
+     * serves: {@code chunk} agents at a time under the write lock, between groups, until the table
+     * is read or the cache is full (docs/SQLITE.md, "Memory and start-up with many agents"). A
+     * million agents take a second or two of one core; before this, start-up waited for them. Each
+     * chunk holds the lock for a few milliseconds, and check-ins queued meanwhile are led on as
+     * after any group. The future gives how many agents the fill kept; it completes early, with
+     * what was kept so far, when the writer is closed, and exceptionally when a step fails (logged;
+     * the agents left are read on their first check-in, as without a fill).
+     */
+    CompletableFuture<Integer> startCacheFill(int chunk) {
+        CompletableFuture<Integer> filled = new CompletableFuture<>();
+        Thread filler = new Thread(() -> {
+            try {
+                filled.complete(fillCache(chunk));
+            } catch (SQLException | RuntimeException | Error e) {
+                filled.completeExceptionally(e);
+            }
+        }, "seqguard-sqlite-cache-fill");
+        filler.setDaemon(true);
+        filler.start();
+        return filled;
+    }
+
+    private int fillCache(int chunk) throws SQLException {
+        long start = System.nanoTime();
+        int loaded = 0;
+        String after = "";
+        try {
+            while (after != null) {
+                writeLock.lock();
+                try {
+                    if (closed) {
+                        break;
+                    }
+                    GroupTransaction.CacheFill step = transaction.fillCache(after, chunk);
+                    loaded += step.loaded();
+                    after = step.next();
+                } finally {
+                    writeLock.unlock();
+                }
+                // Callers that found the lock taken left their requests queued: lead them on, as a leader would.
+                if (!queue.isEmpty()) {
+                    handOver();
+                }
+            }
+            if (loaded > 0) {
+                log.info("SQLite store {}: {} agents read into the agent cache in {} ms{}", config.path(), loaded,
+                        (System.nanoTime() - start) / 1_000_000, after == null ? "" : " (stopped with the store)");
+            }
+        } catch (SQLException | RuntimeException | Error e) {
+            log.warn("SQLite store {}: filling the agent cache stopped after {} agents ({}); the others are read on their"
+                    + " first check-in", config.path(), loaded, e.toString());
+            if (!queue.isEmpty()) {
+                handOver();
+            }
+            throw e;
+        }
+        return loaded;
     }
 
     /** The committed row count of the latest hour that received errors, or null. */

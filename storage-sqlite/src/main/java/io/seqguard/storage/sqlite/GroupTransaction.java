@@ -47,6 +47,7 @@ final class GroupTransaction {
     private final Map<Long, int[]> hourCounts = new HashMap<>();
     private final Statement control;
     private final PreparedStatement selectAgent;
+    private final PreparedStatement selectAgentsAfter;
     private final PreparedStatement upsertAgent;
     private final PreparedStatement deleteAgent;
     private final PreparedStatement insertError;
@@ -75,6 +76,7 @@ final class GroupTransaction {
         this.cache = new AgentStateCache(config.agentCacheSize());
         this.control = connection.createStatement();
         this.selectAgent = connection.prepareStatement("SELECT last, ring FROM agents WHERE guid = ?");
+        this.selectAgentsAfter = connection.prepareStatement("SELECT guid, last, ring FROM agents WHERE guid > ? ORDER BY guid LIMIT ?");
         this.upsertAgent = connection.prepareStatement("INSERT INTO agents "
                 + "(guid, last, ring, first_seen, last_seen, node_name, mac_address, ip_address) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                 + "ON CONFLICT (guid) DO UPDATE SET last = excluded.last, ring = excluded.ring, last_seen = excluded.last_seen, "
@@ -107,32 +109,47 @@ final class GroupTransaction {
         this.foldResets = connection.prepareStatement("DELETE FROM agents WHERE guid IN (SELECT guid " + folded + "last IS NULL)");
     }
 
+    /** One step of the agent cache's fill: how many agents it kept, and the GUID to go on after (null: done). */
+    record CacheFill(int loaded, String next) {
+    }
+
     /**
-     * Start-up, after {@link #recoverJournal()}: fills the agent cache from the agents table, in
-     * its key order, until the cache is full, so that a fleet that fits in {@code agent-cache-size}
-     * is answered from memory from the first check-in on (each agent's first check-in after a
-     * restart would otherwise read its row inside a group). Agents with a row in the journal are
-     * left out: their state is that row's, read on their first check-in. Returns how many agents
-     * it loaded.
+     * One step of filling the agent cache from the agents table after start-up (see {@link
+     * GroupCommitWriter#startCacheFill}): reads up to {@code limit} agents after {@code after} in
+     * the table's key order ({@code ""}: from the first), never more than the cache has room for,
+     * so that the fill evicts nothing. Agents with a live row in the journal are left out (their
+     * state is that row's, read on their first check-in), and so are agents the cache holds already
+     * (put there by a group since start-up: the same state, and used). Between groups only, under
+     * the writer's lock: the table and the journal's marks are then those of the last commit, so
+     * each state read is current.
      */
-    int preloadCache() throws SQLException {
-        int room = cache.room();
+    CacheFill fillCache(String after, int limit) throws SQLException {
+        if (inTransaction || !overlay.isEmpty()) {
+            throw new IllegalStateException("the agent cache's fill ran inside a group");
+        }
+        int room = Math.min(limit, cache.room());
         if (room <= 0) {
-            return 0;
+            return new CacheFill(0, null);
         }
         int loaded = 0;
+        int read = 0;
+        String last = null;
         long deleted = journal.deletedThrough();
-        try (Statement s = control.getConnection().createStatement();
-                ResultSet rs = s.executeQuery("SELECT guid, last, ring FROM agents ORDER BY guid")) {
-            while (loaded < room && rs.next()) {
-                AgentGuid guid = AgentGuid.parse(rs.getString(1));
+        selectAgentsAfter.setString(1, after);
+        selectAgentsAfter.setInt(2, room);
+        try (ResultSet rs = selectAgentsAfter.executeQuery()) {
+            while (rs.next()) {
+                read++;
+                last = rs.getString(1);
+                AgentGuid guid = AgentGuid.parse(last);
                 AgentJournal.Mark mark = journal.mark(guid);
-                if ((mark == null || mark.seq() <= deleted) && cache.load(guid, SequenceState.restore(rs.getLong(2), rs.getBytes(3)))) {
+                if ((mark == null || mark.seq() <= deleted) && cache.peek(guid) == null
+                        && cache.load(guid, SequenceState.restore(rs.getLong(2), rs.getBytes(3)))) {
                     loaded++;
                 }
             }
         }
-        return loaded;
+        return new CacheFill(loaded, read < room ? null : last);
     }
 
     /**

@@ -37,9 +37,9 @@ import org.slf4j.LoggerFactory;
  * returns, or an asynchronous check-in completes, only after its group committed, so every
  * acceptance is durable (with {@code synchronous = full}, also across power loss) and one sync
  * serves all concurrent callers. Queries run on separate connections and see committed data.
- * Agents' states are kept in a bounded cache that start-up fills from the file (up to
- * {@code agent-cache-size} agents, about a second per million); past that, they are read from the
- * file on demand.
+ * Agents' states are kept in a bounded cache that a thread fills from the file once the store
+ * is started, while it serves (up to {@code agent-cache-size} agents, a second or two per
+ * million); past that, and until the fill has passed them, they are read from the file on demand.
  *
  * <p>Thread safe: every {@link SequenceStore} method may be called concurrently after
  * {@link #start()}. Failures are {@link StorageException}s that name the file; a failed group
@@ -47,11 +47,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class SqliteSequenceStore implements SequenceStore, Managed {
     private static final Logger log = LoggerFactory.getLogger(SqliteSequenceStore.class);
+    /** Agents read into the agent cache per hold of the write lock after start-up: a few milliseconds each. */
+    private static final int CACHE_FILL_CHUNK = 2_000;
 
     private final SqliteConfig config;
+    private final int cacheFillChunk;
     private final WriterMetrics metrics;
     private final Object lifecycle = new Object();
     private volatile GroupCommitWriter writer;
+    private volatile CompletableFuture<Integer> cacheFill;
     private volatile SqliteReads reads;
     private AgentJournal journal;
     private SqliteDatabase database;
@@ -65,8 +69,17 @@ public final class SqliteSequenceStore implements SequenceStore, Managed {
     /** A store that registers its writer's meters ({@code seqguard.sqlite.*}) in {@code registry}. */
     @Inject
     public SqliteSequenceStore(SqliteConfig config, MeterRegistry registry) {
+        this(config, registry, CACHE_FILL_CHUNK);
+    }
+
+    /** With the agent cache filled {@code cacheFillChunk} agents at a time; tests make it small, to interleave it with groups. */
+    SqliteSequenceStore(SqliteConfig config, MeterRegistry registry, int cacheFillChunk) {
         this.config = requireNonNull(config, "config");
         this.metrics = new WriterMetrics(registry);
+        if (cacheFillChunk < 1) {
+            throw new IllegalArgumentException("cacheFillChunk must be positive: " + cacheFillChunk);
+        }
+        this.cacheFillChunk = cacheFillChunk;
     }
 
     @Override
@@ -112,7 +125,18 @@ public final class SqliteSequenceStore implements SequenceStore, Managed {
             }
             log.info("SQLite store {} ready (synchronous={}) in {} ms", config.path(), config.synchronous(),
                     (System.nanoTime() - begin) / 1_000_000);
+            // After "ready": a large fleet's fill takes seconds, which start-up no longer waits for.
+            cacheFill = w.startCacheFill(cacheFillChunk);
         }
+    }
+
+    /** How many agents the agent cache's fill after start-up kept, once it is done; for tests. */
+    CompletableFuture<Integer> cacheFill() {
+        CompletableFuture<Integer> f = cacheFill;
+        if (f == null) {
+            throw notRunning();
+        }
+        return f;
     }
 
     /** Waits for the group in flight, then closes the file and releases the claim. Idempotent. */

@@ -2,6 +2,7 @@ package io.seqguard.storage.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.seqguard.spi.AgentGuid;
 import io.seqguard.spi.CheckResult;
 import io.seqguard.spi.SequencePolicy;
@@ -13,14 +14,23 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Start-up fills the agent cache from the agents table, up to {@code agent-cache-size} agents,
- * leaving out agents whose newer state is in the journal. Where a check-in's previous number came
+ * After start-up the agent cache is filled from the agents table, up to {@code agent-cache-size}
+ * agents, while the store serves, leaving out agents whose newer state is in the journal. Where a check-in's previous number came
  * from is made visible by changing the agents table behind the started store's back: an agent
  * read at start-up still answers with the number it had then, one read on demand with the changed one.
  */
@@ -95,6 +105,75 @@ class SqliteCachePreloadTest {
         });
     }
 
+    @ParameterizedTest(name = "journal-size {0}")
+    @ValueSource(ints = {0, 100_000})
+    void theFillRunsBetweenGroupsAndNeverBringsBackAnOlderState(int journalSize) throws Exception {
+        List<AgentGuid> agents = IntStream.range(0, 2_000).mapToObj(TestAgents::guid).toList();
+        withStore(0, 100_000, first -> allOf(agents.stream().map(g -> checkInAsync(first, g, 5))));
+
+        // Three agents per hold of the lock: the fill's steps and the groups below interleave. With the large journal,
+        // the check-ins' rows are not folded during the test, so the agents rows keep 5 behind the journal's 6.
+        SqliteSequenceStore store = new SqliteSequenceStore(config(journalSize, 100_000), new SimpleMeterRegistry(), 3);
+        store.start();
+        try {
+            ExecutorService threads = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    int first = t;
+                    // From the last GUID down, against the fill's direction: many are checked in before it reaches them.
+                    done.add(threads.submit(() -> {
+                        for (int i = agents.size() - 1 - first; i >= 0; i -= 4) {
+                            assertThat(checkIn(store, agents.get(i), 6)).isEqualTo(CheckResult.accepted(5));
+                        }
+                    }));
+                }
+                for (Future<?> f : done) {
+                    f.get(60, TimeUnit.SECONDS);
+                }
+            } finally {
+                threads.shutdownNow();
+            }
+            assertThat(store.cacheFill().get(60, TimeUnit.SECONDS)).as("agents kept by the fill").isBetween(0, agents.size());
+
+            for (AgentGuid guid : agents) {
+                assertThat(checkIn(store, guid, 6)).as("%s: 6 was accepted, a replay of it is not", guid)
+                        .isEqualTo(CheckResult.stale(6));
+            }
+        } finally {
+            store.stop();
+        }
+    }
+
+    @Test
+    void theFillTakesOnlyTheRoomLeftAndEvictsNoAgentAGroupPutThere() throws Exception {
+        List<AgentGuid> inFile = IntStream.range(0, 1_000).mapToObj(TestAgents::guid).toList();
+        withStore(0, 100_000, first -> allOf(inFile.stream().map(g -> checkInAsync(first, g, 5))));
+        List<AgentGuid> fresh = IntStream.range(1_000, 1_050).mapToObj(TestAgents::guid).toList();
+
+        SqliteConfig config = config(0, 100);
+        SqliteDatabase database = new SqliteDatabase(config);
+        database.open();
+        GroupCommitWriter writer = new GroupCommitWriter(config, database.connect(false),
+                new WriterMetrics(new SimpleMeterRegistry()), new AgentJournal(config.journalSize()));
+        try {
+            for (AgentGuid guid : fresh) {
+                assertThat(writer.execute(new WriteRequest.CheckIn(TestAgents.agent(guid), 5, 0, TestTimes.millis(5))))
+                        .isEqualTo(CheckResult.registered());
+            }
+            assertThat(writer.startCacheFill(7).get(60, TimeUnit.SECONDS)).as("the room the 50 new agents left").isEqualTo(50);
+
+            setLastInFile(CHANGED);
+            for (AgentGuid guid : fresh) {
+                assertThat(writer.execute(new WriteRequest.CheckIn(TestAgents.agent(guid), 6, 0, TestTimes.millis(6))))
+                        .as("%s: still cached, not read from the changed file", guid).isEqualTo(CheckResult.accepted(5));
+            }
+        } finally {
+            writer.close();
+            database.close();
+        }
+    }
+
     /** What a test does with a started store. */
     private interface StoreWork {
         void run(SqliteSequenceStore store) throws Exception;
@@ -105,6 +184,7 @@ class SqliteCachePreloadTest {
         SqliteSequenceStore store = new SqliteSequenceStore(config(journalSize, cacheSize));
         store.start();
         try {
+            store.cacheFill().get(60, TimeUnit.SECONDS);
             work.run(store);
         } finally {
             store.stop();
@@ -113,6 +193,15 @@ class SqliteCachePreloadTest {
 
     private static CheckResult checkIn(SqliteSequenceStore store, AgentGuid guid, long number) {
         return store.checkAndAdvance(TestAgents.agent(guid), number, SequencePolicy.STRICT, TestTimes.millis(number));
+    }
+
+    private static CompletableFuture<CheckResult> checkInAsync(SqliteSequenceStore store, AgentGuid guid, long number) {
+        return store.checkAndAdvanceAsync(TestAgents.agent(guid), number, SequencePolicy.STRICT, TestTimes.millis(number))
+                .toCompletableFuture();
+    }
+
+    private static void allOf(Stream<CompletableFuture<CheckResult>> checkIns) throws Exception {
+        CompletableFuture.allOf(checkIns.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
     }
 
     private void setLastInFile(long last) throws SQLException {
