@@ -5,9 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,19 +32,19 @@ import org.slf4j.LoggerFactory;
  * still in the journal.
  *
  * <p>The current state of an agent is its newest journal row when it has one (a row with
- * {@code last} null is a reset), else its agents row. {@link #mark} tells which row that is. A fold
+ * {@code last} null is a reset), else its agents row. {@link #newestRow} tells which row that is. A fold
  * writes each agent's row as it was when the fold took it (at the fold's start, or a little later
  * when the sorting thread takes it), possibly older than a row appended since; that is safe because the newer row shadows it until the next fold. A mark whose row is
  * already deleted (dropped at the end of the fold) means the agents row is current.
  *
- * <p>One map, one {@link Mark} per agent, overwritten in place for as long as the agent has rows in
- * the journal: a fleet checking in at the journal's pace allocates nothing per check-in that the old
- * generation would keep, and G1's young pauses stay short (docs/PERFORMANCE.md, item 18).
+ * <p>The marks are a {@link JournalIndex}, one entry per agent of primitive numbers, overwritten in
+ * place for as long as the agent has rows in the journal: a check-in allocates nothing that the old
+ * generation would keep, and G1's young pauses stay short (docs/PERFORMANCE.md, items 18 and 26).
  *
- * <p>Thread safe for readers: {@link #mark} may be called from any thread and sees only committed
- * rows (marks are published after the commit). Everything else is called by the writer, which
- * holds the write lock; changes of a group are staged and published by {@link #committed()} or
- * dropped by {@link #rolledBack()}.
+ * <p>Thread safe for readers: {@link #newestRow} may be called from any thread and sees only
+ * committed rows (marks are published after the commit). Everything else is called by the writer,
+ * which holds the write lock; changes of a group are staged and published by {@link #committed()}
+ * or dropped by {@link #rolledBack()}.
  */
 final class AgentJournal implements AutoCloseable {
     /** What a fold does with an agent's newest row. */
@@ -61,28 +59,16 @@ final class AgentJournal implements AutoCloseable {
 
     private static final Kind[] KINDS = Kind.values();
 
-    /**
-     * An agent's newest journal row, overwritten in place by the writer. Row and kind are one
-     * volatile value, so that a reader or the sorting thread never pairs a row with another row's kind.
+    /*
+     * An agent's mark in the index: its newest row and that row's kind as one number,
+     * {@code seq << 2 | kind}, so that a reader or the sorting thread never pairs a row with another
+     * row's kind; and, for the writer, the agent's first_seen (epoch ms; NONE or RESET otherwise)
+     * while a row of its registration is in the journal, with the row of that registration (once
+     * deleted, it is folded and no longer carried).
      */
-    static final class Mark {
-        /** {@code seq << 2 | kind}. */
-        private volatile long state;
-        /** The agent's first_seen (epoch ms) while a row of its registration is in the journal; writer only. */
-        private long firstSeen = NONE;
-        /** The row of the registration whose first_seen {@link #firstSeen} is; once deleted, it is folded and no longer carried. */
-        private long registeredSeq;
-
-        long seq() {
-            return state >>> 2;
-        }
-
-        private void set(long seq, long firstSeen, long registeredSeq) {
-            this.firstSeen = firstSeen;
-            this.registeredSeq = registeredSeq;
-            Kind kind = firstSeen == RESET ? Kind.RESET : firstSeen == NONE ? Kind.ADVANCE : Kind.REGISTRATION;
-            this.state = seq << 2 | kind.ordinal();
-        }
+    private static long markState(long seq, long firstSeen) {
+        Kind kind = firstSeen == RESET ? Kind.RESET : firstSeen == NONE ? Kind.ADVANCE : Kind.REGISTRATION;
+        return seq << 2 | kind.ordinal();
     }
 
     /** The newest rows of a fold's agents, in GUID order (the agents table's key order), each with its kind. */
@@ -116,7 +102,7 @@ final class AgentJournal implements AutoCloseable {
     private final int size;
     private final Executor sorter;
     private final ExecutorService ownSorter;
-    private final ConcurrentHashMap<AgentGuid, Mark> marks = new ConcurrentHashMap<>();
+    private final JournalIndex marks = new JournalIndex();
     private volatile boolean broken;
     private CompletableFuture<FoldOrder> order;
 
@@ -158,11 +144,12 @@ final class AgentJournal implements AutoCloseable {
     }
 
     /**
-     * The agent's newest committed journal row, or null when it has none. Any thread. The row may
-     * be deleted already (folded; the mark is then dormant): the agents row is then current.
+     * The {@code seq} of the agent's newest committed journal row, or 0 when it has none. Any
+     * thread. The row may be deleted already (folded; the mark is then dormant): the agents row is
+     * then current.
      */
-    Mark mark(AgentGuid guid) {
-        return marks.get(guid);
+    long newestRow(AgentGuid guid) {
+        return marks.state(guid.mostSignificantBits(), guid.leastSignificantBits()) >>> 2;
     }
 
     /** Entries of the index: agents with rows in the journal, and dormant ones whose rows were folded (see {@link #committed()}). */
@@ -180,16 +167,19 @@ final class AgentJournal implements AutoCloseable {
 
     /** Start-up: the journal's rows in order of {@code seq}, one call per row. */
     void recover(AgentGuid guid, long seq, boolean reset, Instant firstSeen) {
-        Mark m = marks.computeIfAbsent(guid, g -> new Mark());
+        long hi = guid.mostSignificantBits();
+        long lo = guid.leastSignificantBits();
+        int slot = marks.slotOf(hi, lo);
+        long markedFirstSeen = slot < 0 ? NONE : marks.firstAt(slot);
         long value = firstSeen(reset, firstSeen);
-        long registeredSeq = m.registeredSeq;
+        long registeredSeq = slot < 0 ? 0 : marks.secondAt(slot);
         if (value == NONE || value == RESET) {
             registeredSeq = 0;
-        } else if (m.firstSeen != value || registeredSeq == 0) {
+        } else if (markedFirstSeen != value || registeredSeq == 0) {
             // The first row carrying this first_seen: the registration's, or the oldest left of its carriers.
             registeredSeq = seq;
         }
-        m.set(seq, value, registeredSeq);
+        marks.put(hi, lo, markState(seq, value), value, registeredSeq);
         if (deletedThrough == 0 && rowsSinceFold == 0) {
             deletedThrough = seq - 1;
             stagedDeletedThrough = deletedThrough;
@@ -214,11 +204,11 @@ final class AgentJournal implements AutoCloseable {
             firstSeen = registered.toEpochMilli();
             registeredSeq = seq;
         } else {
-            Mark m = marks.get(guid);
+            int slot = marks.slotOf(guid.mostSignificantBits(), guid.leastSignificantBits());
             // Deleted means folded: the fold that deleted the registration's row gave the agents row its first_seen.
-            if (m != null && m.registeredSeq > deletedThrough) {
-                firstSeen = m.firstSeen;
-                registeredSeq = m.registeredSeq;
+            if (slot >= 0 && marks.secondAt(slot) > deletedThrough) {
+                firstSeen = marks.firstAt(slot);
+                registeredSeq = marks.secondAt(slot);
             }
         }
         appended.add(new Appended(guid, seq, firstSeen, registeredSeq));
@@ -291,14 +281,8 @@ final class AgentJournal implements AutoCloseable {
 
     private void publish() {
         for (Appended a : appended) {
-            Mark m = marks.get(a.guid());
-            if (m == null) {
-                m = new Mark();
-                m.set(a.seq(), a.firstSeen(), a.registeredSeq());
-                marks.put(a.guid(), m);
-            } else {
-                m.set(a.seq(), a.firstSeen(), a.registeredSeq());
-            }
+            marks.put(a.guid().mostSignificantBits(), a.guid().leastSignificantBits(), markState(a.seq(), a.firstSeen()),
+                    a.firstSeen(), a.registeredSeq());
         }
         rowsSinceFold += appended.size();
         appended.clear();
@@ -308,12 +292,11 @@ final class AgentJournal implements AutoCloseable {
         FoldOrder o = readyOrder();
         if (o != null && foldedCount == o.size() && deletedThrough >= foldThrough) {
             order = null;
-            // Marks whose row is now deleted stay, dormant, for the agent's next check-in to overwrite: dropping
-            // them at every fold made a fleet's every agent a new mark per fold, for the young collector to copy
-            // (docs/PERFORMANCE.md, item 18). They go only when the index grows past twice the journal.
+            // Marks whose row is now deleted stay, dormant, for the agent's next check-in to overwrite in place
+            // (docs/PERFORMANCE.md, item 18). They go only when the index grows past twice the journal, in a new
+            // table of the others.
             if (!enabled() || marks.size() > 2L * Math.max(size, SORT_INLINE_MAX)) {
-                long through = deletedThrough;
-                marks.values().removeIf(m -> m.seq() <= through);
+                marks.retainAbove(deletedThrough);
             }
         }
         if (order == null && size > 0 && rowsSinceFold >= size) {
@@ -335,7 +318,7 @@ final class AgentJournal implements AutoCloseable {
      * to fold.
      */
     boolean beginFold(boolean now) {
-        if (order != null || marks.isEmpty()) {
+        if (order != null || marks.size() == 0) {
             return false;
         }
         long above = deletedThrough;
@@ -370,13 +353,11 @@ final class AgentJournal implements AutoCloseable {
         record Item(long msb, long lsb, long state) {
         }
         List<Item> items = new ArrayList<>(marks.size() + 16);
-        for (Map.Entry<AgentGuid, Mark> e : marks.entrySet()) {
-            long state = e.getValue().state;
+        marks.forEach((msb, lsb, state) -> {
             if (state >>> 2 > above) {
-                AgentGuid g = e.getKey();
-                items.add(new Item(g.mostSignificantBits(), g.leastSignificantBits(), state));
+                items.add(new Item(msb, lsb, state));
             }
-        }
+        });
         Item[] sorted = items.toArray(new Item[0]);
         // The agents table's key is the GUID's canonical text under SQLite's BINARY collation: braces and
         // hyphens at fixed places and hex digits 0-9 before A-F, so its order is the 128 bits' unsigned order.

@@ -142,8 +142,7 @@ final class GroupTransaction {
                 read++;
                 last = rs.getString(1);
                 AgentGuid guid = AgentGuid.parse(last);
-                AgentJournal.Mark mark = journal.mark(guid);
-                if ((mark == null || mark.seq() <= deleted) && cache.peek(guid) == null
+                if (journal.newestRow(guid) <= deleted && cache.peek(guid) == null
                         && cache.load(guid, SequenceState.restore(rs.getLong(2), rs.getBytes(3)))) {
                     loaded++;
                 }
@@ -243,11 +242,11 @@ final class GroupTransaction {
         if (state != null) {
             return state;
         }
-        AgentJournal.Mark mark = journal.mark(guid);
+        long newest = journal.newestRow(guid);
         // A dormant mark (its row folded and deleted) leaves the agents row current.
-        if (mark != null && mark.seq() > journal.deletedThrough()) {
+        if (newest > journal.deletedThrough()) {
             begin();
-            selectJournal.setLong(1, mark.seq());
+            selectJournal.setLong(1, newest);
             try (ResultSet rs = selectJournal.executeQuery()) {
                 if (rs.next()) {
                     long last = rs.getLong(1);

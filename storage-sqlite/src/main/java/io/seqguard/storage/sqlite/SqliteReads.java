@@ -90,17 +90,18 @@ final class SqliteReads implements AutoCloseable {
     }
 
     /**
-     * The row {@code mark} names in the check-in journal, or null when there is no mark or the row
-     * is gone. Read the mark before the transaction whose snapshot reads the row: a row that is gone
-     * in that snapshot was folded, so the agents row in the same snapshot is at least as new.
+     * The row {@code seq} in the check-in journal (an agent's {@link AgentJournal#newestRow}), or
+     * null when it is 0 (no mark) or the row is gone. Read the mark before the transaction whose
+     * snapshot reads the row: a row that is gone in that snapshot was folded, so the agents row in
+     * the same snapshot is at least as new.
      */
-    private static JournalRow journalRow(Connection c, AgentJournal.Mark mark) throws SQLException {
-        if (mark == null) {
+    private static JournalRow journalRow(Connection c, long seq) throws SQLException {
+        if (seq == 0) {
             return null;
         }
         try (PreparedStatement s = c.prepareStatement("SELECT last, first_seen, last_seen, node_name, mac_address, ip_address "
                 + "FROM agent_journal WHERE seq = ?")) {
-            s.setLong(1, mark.seq());
+            s.setLong(1, seq);
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
                     return null;
@@ -137,7 +138,7 @@ final class SqliteReads implements AutoCloseable {
     }
 
     Optional<AgentInfo> agentInfo(AgentGuid guid, Instant errorsSince) {
-        AgentJournal.Mark mark = journal.mark(guid);
+        long mark = journal.newestRow(guid);
         return withConnection("reading agent " + guid, busyTimeout, c -> inOneSnapshot(c, r -> {
             JournalRow newer = journalRow(c, mark);
             if (newer != null && newer.last() == null) {
@@ -169,7 +170,7 @@ final class SqliteReads implements AutoCloseable {
     }
 
     /** The machine an agent's last accepted check-in came from, or null when it is not registered (SPEC §5). */
-    private static Machine currentMachine(Connection c, AgentJournal.Mark mark, String guid) throws SQLException {
+    private static Machine currentMachine(Connection c, long mark, String guid) throws SQLException {
         return inOneSnapshot(c, r -> {
             JournalRow newer = journalRow(c, mark);
             if (newer != null) {
@@ -252,7 +253,7 @@ final class SqliteReads implements AutoCloseable {
                 // The agent's last accepted identity counts as one more machine (SPEC §5). Read after the errors, each
                 // in a snapshot of its own taken after the agent's journal mark, so that it is never older than the mark.
                 AgentGuid guid = AgentGuid.parse(e.getKey());
-                Machine current = currentMachine(c, journal.mark(guid), e.getKey());
+                Machine current = currentMachine(c, journal.newestRow(guid), e.getKey());
                 if (current != null) {
                     g.machines().add(0, current);
                 }

@@ -26,7 +26,7 @@ class AgentJournalTest {
         }
         assertThat(journal.beginFold(false)).isTrue();
         assertThat(journal.readyOrder()).as("not sorted until the sorter ran").isNull();
-        assertThat(journal.mark(TestAgents.guid(5))).as("a frozen agent is still found").isNotNull();
+        assertThat(journal.newestRow(TestAgents.guid(5))).as("a frozen agent is still found").isPositive();
         assertThat(tasks).hasSize(1);
         tasks.get(0).run();
 
@@ -87,15 +87,15 @@ class AgentJournalTest {
         AgentGuid dropped = TestAgents.guid(2);
         assertThat(journal.append(kept, false, TestTimes.T0)).isEqualTo(new AgentJournal.Row(1, TestTimes.T0));
         journal.committed();
-        assertThat(journal.mark(kept).seq()).isEqualTo(1);
+        assertThat(journal.newestRow(kept)).isEqualTo(1);
 
         assertThat(journal.append(dropped, false, null).seq()).isEqualTo(2);
         journal.rolledBack();
-        assertThat(journal.mark(dropped)).isNull();
+        assertThat(journal.newestRow(dropped)).isZero();
         assertThat(journal.append(kept, false, null)).as("the failed group's number again, carrying the registration")
                 .isEqualTo(new AgentJournal.Row(2, TestTimes.T0));
         journal.committed();
-        assertThat(journal.mark(kept).seq()).isEqualTo(2);
+        assertThat(journal.newestRow(kept)).isEqualTo(2);
         assertThat(journal.append(kept, true, null)).as("a reset carries nothing").isEqualTo(new AgentJournal.Row(3, null));
         journal.committed();
         assertThat(journal.append(kept, false, null)).as("nor does a check-in after it").isEqualTo(new AgentJournal.Row(4, null));
@@ -133,12 +133,12 @@ class AgentJournalTest {
         journal.stageDeleted(3);
         journal.committed();
         assertThat(journal.readyOrder()).as("fold done").isNull();
-        assertThat(journal.mark(TestAgents.guid(0)).seq()).as("folded and deleted: a dormant mark, the agents row is current")
+        assertThat(journal.newestRow(TestAgents.guid(0))).as("folded and deleted: a dormant mark, the agents row is current")
                 .isLessThanOrEqualTo(journal.deletedThrough());
         assertThat(journal.indexedAgents()).as("kept for the agents' next check-ins").isEqualTo(3);
         journal.append(TestAgents.guid(0), false, null);
         journal.committed();
-        assertThat(journal.mark(TestAgents.guid(0)).seq()).as("the dormant mark overwritten").isEqualTo(4);
+        assertThat(journal.newestRow(TestAgents.guid(0))).as("the dormant mark overwritten").isEqualTo(4);
     }
 
     @Test
@@ -152,6 +152,6 @@ class AgentJournalTest {
         journal.stageDeleted(LARGE);
         journal.committed();
         assertThat(journal.indexedAgents()).as("%d entries > 2 * 1024: swept", LARGE).isZero();
-        assertThat(journal.mark(TestAgents.guid(0))).isNull();
+        assertThat(journal.newestRow(TestAgents.guid(0))).isZero();
     }
 }
