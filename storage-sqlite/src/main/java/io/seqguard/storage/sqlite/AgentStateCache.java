@@ -101,7 +101,7 @@ final class AgentStateCache {
         return stateAt(slot);
     }
 
-    /** The committed state, or null, without counting as a use; for tests. */
+    /** The committed state, or null, without counting as a use (the fill after start-up asks; so do tests). */
     SequenceState peek(AgentGuid guid) {
         int slot = slotOf(guid);
         return slot < 0 ? null : stateAt(slot);
@@ -113,8 +113,9 @@ final class AgentStateCache {
     }
 
     /**
-     * Start-up: keeps a committed state read from the file, not counted as used, so that eviction
-     * may take it first. Returns whether it was kept (not a window-mode state past the bound).
+     * The fill after start-up: keeps a committed state read from the file, not counted as used, so
+     * that eviction may take it first. Returns whether it was kept (not a window-mode state past
+     * the bound).
      */
     boolean load(AgentGuid guid, SequenceState state) {
         put(guid, state, HELD);

@@ -308,13 +308,13 @@ final class GroupCommitWriter {
 
     /**
      * Starts filling the agent cache from the agents table on a thread of its own, while the writer
-     * serves: {@code chunk} agents at a time under the write lock, between groups, until the table
-     * is read or the cache is full (docs/SQLITE.md, "Memory and start-up with many agents"). A
-     * million agents take a second or two of one core; before this, start-up waited for them. Each
-     * chunk holds the lock for a few milliseconds, and check-ins queued meanwhile are led on as
-     * after any group. The future gives how many agents the fill kept; it completes early, with
-     * what was kept so far, when the writer is closed, and exceptionally when a step fails (logged;
-     * the agents left are read on their first check-in, as without a fill).
+     * serves: {@code chunk} agents at a time under the write lock, until the table is read or the
+     * cache is full (docs/SQLITE.md, "Memory and start-up with many agents"). A million agents take
+     * a second or two of one core; before this, start-up waited for them. Between two chunks, the
+     * requests queued meanwhile get one group on the fill's thread, so a check-in waits at most for
+     * a chunk and a group, not for the fill. The future gives how many agents the fill kept; it
+     * completes early, with what was kept so far, when the writer is closed, and exceptionally when
+     * a step fails (logged; the agents left are read on their first check-in, as without a fill).
      */
     CompletableFuture<Integer> startCacheFill(int chunk) {
         CompletableFuture<Integer> filled = new CompletableFuture<>();
@@ -347,24 +347,49 @@ final class GroupCommitWriter {
                 } finally {
                     writeLock.unlock();
                 }
-                // Callers that found the lock taken left their requests queued: lead them on, as a leader would.
-                if (!queue.isEmpty()) {
-                    handOver();
-                }
-            }
-            if (loaded > 0) {
-                log.info("SQLite store {}: {} agents read into the agent cache in {} ms{}", config.path(), loaded,
-                        (System.nanoTime() - start) / 1_000_000, after == null ? "" : " (stopped with the store)");
+                // Handing the queue over would not do: this thread takes the free lock again before a woken
+                // leader can, and the check-ins would wait for the whole fill.
+                leadOneGroup();
             }
         } catch (SQLException | RuntimeException | Error e) {
             log.warn("SQLite store {}: filling the agent cache stopped after {} agents ({}); the others are read on their"
                     + " first check-in", config.path(), loaded, e.toString());
+            throw e;
+        } finally {
+            // Callers that found the lock taken left their requests queued: someone must lead them.
             if (!queue.isEmpty()) {
                 handOver();
             }
-            throw e;
+        }
+        if (loaded > 0) {
+            log.info("SQLite store {}: {} agents read into the agent cache in {} ms{}", config.path(), loaded,
+                    (System.nanoTime() - start) / 1_000_000, after == null ? "" : " (stopped with the store)");
         }
         return loaded;
+    }
+
+    /** Commits one group of what is queued, if anything is and the lock is free, and completes it. */
+    private void leadOneGroup() {
+        Completions completions = completionsOfThisThread.get();
+        if (completions.running || queue.isEmpty() || !writeLock.tryLock()) {
+            return;
+        }
+        completions.running = true;
+        try {
+            try {
+                commitGroup(completions.pending);
+            } finally {
+                writeLock.unlock();
+            }
+        } finally {
+            try {
+                for (WriteRequest<?> r = completions.pending.poll(); r != null; r = completions.pending.poll()) {
+                    r.complete();
+                }
+            } finally {
+                completions.running = false;
+            }
+        }
     }
 
     /** The committed row count of the latest hour that received errors, or null. */

@@ -128,7 +128,8 @@ final class GroupTransaction {
             throw new IllegalStateException("the agent cache's fill ran inside a group");
         }
         int room = Math.min(limit, cache.room());
-        if (room <= 0) {
+        // A broken journal index may have lost a mark: an agents row could then be older than the journal's.
+        if (room <= 0 || journal.broken()) {
             return new CacheFill(0, null);
         }
         int loaded = 0;
