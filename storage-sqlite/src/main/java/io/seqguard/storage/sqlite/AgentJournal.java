@@ -296,7 +296,13 @@ final class AgentJournal implements AutoCloseable {
             // (docs/PERFORMANCE.md, item 18). They go only when the index grows past twice the journal, in a new
             // table of the others.
             if (!enabled() || marks.size() > 2L * Math.max(size, SORT_INLINE_MAX)) {
-                marks.retainAbove(deletedThrough);
+                try {
+                    marks.retainAbove(deletedThrough);
+                } catch (OutOfMemoryError e) {
+                    // The index is intact, only larger than it needs to be: not a reason to stop the writer.
+                    log.warn("no memory to shed the dormant entries of the check-in journal's index ({} entries); kept",
+                            marks.size());
+                }
             }
         }
         if (order == null && size > 0 && rowsSinceFold >= size) {

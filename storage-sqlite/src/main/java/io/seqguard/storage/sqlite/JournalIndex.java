@@ -138,6 +138,9 @@ final class JournalIndex {
         Table t = table;
         if (slot < 0) {
             if (size + 1 > t.slots() * MAX_LOAD) {
+                if (t.slots() >= 1 << 30) {
+                    throw new IllegalStateException("too many agents in the journal's index: " + size);
+                }
                 t = rebuilt(t, t.slots() * 2, Long.MIN_VALUE);
                 table = t;
             }
@@ -153,7 +156,10 @@ final class JournalIndex {
 
     /**
      * Drops every entry whose row is at or below {@code throughSeq} ({@code state >>> 2}), by
-     * publishing a new table of the others, sized for them.
+     * publishing a new table of the others, sized for them but at least half as large as the old
+     * one: the index of a fleet that sheds most of its entries at every fold grows back to about
+     * the same size, and each doubling on the way copies the table. Should there be no memory for
+     * the new table, nothing changes.
      */
     void retainAbove(long throughSeq) {
         Table t = table;
@@ -163,7 +169,7 @@ final class JournalIndex {
                 kept++;
             }
         }
-        Table next = rebuilt(t, slotsFor(kept), throughSeq);
+        Table next = rebuilt(t, Math.max(slotsFor(kept), t.slots() / 2), throughSeq);
         table = next;
         size = kept;
     }
