@@ -15,8 +15,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code seqguard run}: the server in the foreground. SIGTERM and SIGINT (Ctrl-C) stop it in
- * order through a shutdown hook: transports first, the store last, then the logs are flushed.
- * The JVM then exits with the signal's status (143 for SIGTERM, 130 for SIGINT).
+ * order: transports first, the store last, then the logs are flushed, and the command exits 0, a
+ * clean stop (SPEC §9: 0 success, 1 failure). The signals are handled here rather than left to the
+ * JVM, which would run its shutdown hooks and exit with the signal's status (143 for SIGTERM, 130
+ * for SIGINT). A shutdown hook still stops the server in order when the JVM ends another way (a
+ * SIGHUP, say, or a signal this JVM does not let us handle).
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {
@@ -54,17 +57,26 @@ final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("seqguard: cannot start: " + e.getMessage());
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                server.stop();
-            } finally {
-                Logging.flush();
-                stopped.countDown();
-            }
-        }, "seqguard-shutdown"));
-        // The hook does the work; this thread only keeps the process in the foreground.
-        stopped.await();
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        Thread hook = new Thread(() -> stop(server), "seqguard-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Signals.onTermOrInt(stopRequested::countDown);
+        stopRequested.await();
+        // A shutdown already under way (the hook runs) cannot be left: the hook stops the server and the JVM exits.
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            return 0;
+        }
+        stop(server);
         return 0;
+    }
+
+    private static void stop(SeqguardServer server) {
+        try {
+            server.stop();
+        } finally {
+            Logging.flush();
+        }
     }
 }

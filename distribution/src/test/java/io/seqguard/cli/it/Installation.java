@@ -124,6 +124,14 @@ final class Installation implements AutoCloseable {
         return server.exitValue();
     }
 
+    /** Stops the server with SIGINT (Ctrl-C) instead and returns its exit status. */
+    int interrupt() throws Exception {
+        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(server.pid())).inheritIO().start();
+        assertThat(kill.waitFor(PATIENCE.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(server.waitFor(PATIENCE.toMillis(), TimeUnit.MILLISECONDS)).as("the server stopped after SIGINT").isTrue();
+        return server.exitValue();
+    }
+
     Process server() {
         return server;
     }
