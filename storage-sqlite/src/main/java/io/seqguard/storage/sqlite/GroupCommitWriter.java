@@ -91,6 +91,7 @@ final class GroupCommitWriter {
         this.metrics = requireNonNull(metrics, "metrics");
         this.group = new ArrayList<>(config.maxGroupSize());
         this.transaction = new GroupTransaction(config, connection, journal);
+        metrics.watch(transaction);
         transaction.recoverJournal();
         this.handOverThread = Executors.newSingleThreadExecutor(task -> {
             Thread t = new Thread(task, "seqguard-sqlite-writer");

@@ -61,6 +61,8 @@ final class GroupTransaction {
     private final PreparedStatement foldResets;
 
     private volatile HourTally tally;
+    /** Lookups of an agent's committed state that the cache could not answer; written by the writer only. */
+    private volatile long cacheMisses;
     private boolean inTransaction;
     /** Whether the open transaction changed a row, i.e. whether its {@code COMMIT} writes (and syncs). */
     private boolean changed;
@@ -183,6 +185,16 @@ final class GroupTransaction {
         return tally;
     }
 
+    /** Agents in the agent cache; any thread (for a meter: a moment old at worst). */
+    int cachedAgents() {
+        return cache.size();
+    }
+
+    /** Lookups the agent cache could not answer, read from the file instead (a new agent's first among them); any thread. */
+    long cacheMisses() {
+        return cacheMisses;
+    }
+
     /**
      * Writes the overlay and commits the group's transaction; only then publishes the overlay to
      * the cache and the hourly count to {@link #tally()}.
@@ -243,6 +255,7 @@ final class GroupTransaction {
         if (state != null) {
             return state;
         }
+        cacheMisses++; // one writer: no update is lost
         long newest = journal.newestRow(guid);
         // A dormant mark (its row folded and deleted) leaves the agents row current.
         if (newest > journal.deletedThrough()) {

@@ -3,6 +3,7 @@ package io.seqguard.storage.sqlite;
 import static java.util.Objects.requireNonNull;
 
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -51,6 +52,20 @@ final class WriterMetrics {
     void watch(AgentJournal journal) {
         Gauge.builder("seqguard.sqlite.journal.rows", journal, AgentJournal::rows)
                 .description("Rows in the check-in journal, appended and not yet folded into the agents table and deleted")
+                .register(registry);
+    }
+
+    /**
+     * Exports the agent cache as {@code seqguard_sqlite_agent_cache_agents} and
+     * {@code seqguard_sqlite_agent_cache_misses_total}: a fleet larger than {@code agent-cache-size}
+     * shows as misses that keep rising with the check-ins.
+     */
+    void watch(GroupTransaction transaction) {
+        Gauge.builder("seqguard.sqlite.agent.cache.agents", transaction, GroupTransaction::cachedAgents)
+                .description("Agents whose state the SQLite writer keeps in memory (agent-cache-size at most)")
+                .register(registry);
+        FunctionCounter.builder("seqguard.sqlite.agent.cache.misses", transaction, GroupTransaction::cacheMisses)
+                .description("Lookups of an agent's state that the agent cache could not answer and the file did (a new agent's first included)")
                 .register(registry);
     }
 

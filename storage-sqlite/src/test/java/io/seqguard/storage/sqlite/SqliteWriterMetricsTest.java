@@ -47,6 +47,37 @@ class SqliteWriterMetricsTest {
     }
 
     @Test
+    void theAgentCacheMetersShowWhetherTheFleetFits() {
+        assertThat(cacheMeters(100)).as("10 agents, room for 100: only the 10 registrations read the file")
+                .containsExactly(10.0, 10.0);
+        double[] tooSmall = cacheMeters(4);
+        assertThat(tooSmall[0]).as("agents in a cache of 4").isEqualTo(4.0);
+        assertThat(tooSmall[1]).as("the registrations, and the second check-ins of at least 6 agents not kept")
+                .isGreaterThanOrEqualTo(16.0);
+    }
+
+    /** Checks 10 agents in twice with room for {@code cacheSize}; returns the cache's agents and misses after. */
+    private double[] cacheMeters(int cacheSize) {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Path file = folder.resolve("cache-" + cacheSize + ".db");
+        SqliteSequenceStore store = new SqliteSequenceStore(
+                SqliteConfig.defaults(file).withSynchronous(SynchronousMode.NORMAL).withAgentCacheSize(cacheSize), registry);
+        store.start();
+        try {
+            for (long number = 1; number <= 2; number++) {
+                for (int i = 0; i < 10; i++) {
+                    assertThat(store.checkAndAdvance(TestAgents.agent(TestAgents.guid(i)), number, SequencePolicy.STRICT, TestTimes.T0)
+                            .verdict()).isNotEqualTo(Verdict.STALE);
+                }
+            }
+            return new double[] {registry.get("seqguard.sqlite.agent.cache.agents").gauge().value(),
+                registry.get("seqguard.sqlite.agent.cache.misses").functionCounter().count()};
+        } finally {
+            store.stop();
+        }
+    }
+
+    @Test
     void everyRequestIsCountedInOneGroupAndEveryGroupIsTimedOnce() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         SqliteSequenceStore store = new SqliteSequenceStore(config(), registry);
