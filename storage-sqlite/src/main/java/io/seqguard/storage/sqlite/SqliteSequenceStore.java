@@ -154,6 +154,7 @@ public final class SqliteSequenceStore implements SequenceStore, Managed {
     }
 
     private void release() {
+        metrics.unwatch();
         SqliteReads r = reads;
         reads = null;
         if (r != null) {

@@ -5,8 +5,11 @@ import static java.util.Objects.requireNonNull;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,6 +33,8 @@ final class WriterMetrics {
     private final Timer committed;
     private final Timer nothingWritten;
     private final Timer failed;
+    /** The meters bound to one run's objects (journal, transaction), removed when that run stops. */
+    private final List<Meter> watched = new CopyOnWriteArrayList<>();
 
     WriterMetrics(MeterRegistry registry) {
         this.registry = requireNonNull(registry, "registry");
@@ -50,9 +55,9 @@ final class WriterMetrics {
 
     /** Exports the journal's backlog as {@code seqguard_sqlite_journal_rows}. */
     void watch(AgentJournal journal) {
-        Gauge.builder("seqguard.sqlite.journal.rows", journal, AgentJournal::rows)
+        watched.add(Gauge.builder("seqguard.sqlite.journal.rows", journal, AgentJournal::rows)
                 .description("Rows in the check-in journal, appended and not yet folded into the agents table and deleted")
-                .register(registry);
+                .register(registry));
     }
 
     /**
@@ -61,12 +66,25 @@ final class WriterMetrics {
      * shows as misses that keep rising with the check-ins.
      */
     void watch(GroupTransaction transaction) {
-        Gauge.builder("seqguard.sqlite.agent.cache.agents", transaction, GroupTransaction::cachedAgents)
+        watched.add(Gauge.builder("seqguard.sqlite.agent.cache.agents", transaction, GroupTransaction::cachedAgents)
                 .description("Agents whose state the SQLite writer keeps in memory (agent-cache-size at most)")
-                .register(registry);
-        FunctionCounter.builder("seqguard.sqlite.agent.cache.misses", transaction, GroupTransaction::cacheMisses)
+                .register(registry));
+        watched.add(FunctionCounter.builder("seqguard.sqlite.agent.cache.misses", transaction, GroupTransaction::cacheMisses)
                 .description("Lookups of an agent's state that the agent cache could not answer and the file did (a new agent's first included)")
-                .register(registry);
+                .register(registry));
+    }
+
+    /**
+     * Removes the meters {@link #watch} bound to a run's objects. A registry returns the meter it
+     * has for a name and tags rather than register another, so without this a store started again
+     * in the same registry would go on exporting its first run's values (or none, once those objects
+     * are collected).
+     */
+    void unwatch() {
+        for (Meter meter : watched) {
+            registry.remove(meter);
+        }
+        watched.clear();
     }
 
     void committed(int size, boolean wrote, long nanos) {

@@ -56,6 +56,26 @@ class SqliteWriterMetricsTest {
                 .isGreaterThanOrEqualTo(16.0);
     }
 
+    @Test
+    void aStoreStartedAfterAnotherInTheSameRegistryExportsItsOwnValues() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        for (int agents : new int[] {3, 1}) {
+            SqliteSequenceStore store = new SqliteSequenceStore(
+                    SqliteConfig.defaults(folder.resolve("run-" + agents + ".db")).withSynchronous(SynchronousMode.NORMAL), registry);
+            store.start();
+            try {
+                for (int i = 0; i < agents; i++) {
+                    store.checkAndAdvance(TestAgents.agent(TestAgents.guid(i)), 1, SequencePolicy.STRICT, TestTimes.T0);
+                }
+                assertThat(registry.get("seqguard.sqlite.agent.cache.agents").gauge().value()).as("this run's agents").isEqualTo(agents);
+                assertThat(registry.get("seqguard.sqlite.agent.cache.misses").functionCounter().count()).isEqualTo(agents);
+            } finally {
+                store.stop();
+            }
+            assertThat(registry.find("seqguard.sqlite.agent.cache.agents").gauge()).as("gone with the run").isNull();
+        }
+    }
+
     /** Checks 10 agents in twice with room for {@code cacheSize}; returns the cache's agents and misses after. */
     private double[] cacheMeters(int cacheSize) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
