@@ -83,14 +83,15 @@ java_pid() { # pid -> the JVM's pid: bin/seqguard execs java, so usually the pid
 cpu_ticks() { # pid -> user + system clock ticks of its JVM so far
   awk '{ print $14 + $15 }' "/proc/$(java_pid "$1")/stat"
 }
-writer_meters() { # -> "groups requests commit-seconds busy-seconds" of the SQLite writer so far (seqguard_sqlite_group_*)
+writer_meters() { # -> "groups requests commit-seconds busy-seconds cache-misses" of the SQLite writer so far (seqguard_sqlite_*)
   # groups, requests and commit-seconds count the groups that wrote; busy-seconds every group,
   # those that wrote nothing (stale check-ins, errors over the cap) and failed ones too.
   curl -fsS "http://127.0.0.1:$admin_port/metrics" | awk '
       /^seqguard_sqlite_group_size_count / { g = $NF } /^seqguard_sqlite_group_size_sum / { r = $NF }
       /^seqguard_sqlite_group_commit_seconds_sum\{.*outcome="committed"/ { c = $NF }
       /^seqguard_sqlite_group_commit_seconds_sum/ { s += $NF }
-      END { printf "%d %d %.6f %.6f\n", g, r, c, s }'
+      /^seqguard_sqlite_agent_cache_misses_total / { m = $NF }
+      END { printf "%d %d %.6f %.6f %d\n", g, r, c, s, m }'
 }
 
 work=$(mktemp -d)
@@ -162,8 +163,8 @@ run_wrk() { # label url agents server-pid
   # time per commit (its fsync included), and the share of the wall time the writer was busy.
   if [ -n "$writer_before" ]; then
     echo "$writer_before $(writer_meters) $(( $(now_ms) - t_measure ))" | awk -v label="$label" '{
-        groups = $5 - $1; size = $6 - $2; secs = $7 - $3; busy = $8 - $4; wall = $9 / 1000
-        if (groups > 0) printf "WRITER target=%s groups_per_s=%d mean_group=%.1f mean_commit_ms=%.3f busy=%d%%\n", label, groups / wall, size / groups, 1000 * secs / groups, 100 * busy / wall
+        groups = $6 - $1; size = $7 - $2; secs = $8 - $3; busy = $9 - $4; misses = $10 - $5; wall = $11 / 1000
+        if (groups > 0) printf "WRITER target=%s groups_per_s=%d mean_group=%.1f mean_commit_ms=%.3f busy=%d%% cache_misses_per_check_in=%.3f\n", label, groups / wall, size / groups, 1000 * secs / groups, 100 * busy / wall, misses / size
         else printf "WRITER target=%s groups_per_s=0 (nothing written) busy=%d%%\n", label, 100 * busy / wall
       }'
   fi
