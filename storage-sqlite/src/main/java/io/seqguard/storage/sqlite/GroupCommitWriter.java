@@ -308,9 +308,9 @@ final class GroupCommitWriter {
     }
 
     /**
-     * Starts filling the agent cache from the agents table on a thread of its own, while the writer
-     * serves: {@code chunk} agents at a time under the write lock, until the table is read or the
-     * cache is full (docs/SQLITE.md, "Memory and start-up with many agents"). A million agents take
+     * Starts filling the agent cache on a thread of its own, while the writer serves: from the
+     * journal's live rows, then from the agents table, {@code chunk} rows at a time under the write
+     * lock, until both are read or the cache is full (docs/SQLITE.md, "Memory and start-up with many agents"). A million agents take
      * a second or two of one core; before this, start-up waited for them. Between two chunks, the
      * requests queued meanwhile get one group on the fill's thread, so a check-in waits at most for
      * a chunk and a group, not for the fill. The future gives how many agents the fill kept; it
@@ -334,6 +334,8 @@ final class GroupCommitWriter {
     private int fillCache(int chunk) throws SQLException {
         long start = System.nanoTime();
         int loaded = 0;
+        // First the agents with live journal rows (the ones active lately), then the agents table.
+        long afterSeq = 0;
         String after = "";
         try {
             while (after != null) {
@@ -342,9 +344,15 @@ final class GroupCommitWriter {
                     if (closed) {
                         break;
                     }
-                    GroupTransaction.CacheFill step = transaction.fillCache(after, chunk);
-                    loaded += step.loaded();
-                    after = step.next();
+                    if (afterSeq >= 0) {
+                        GroupTransaction.JournalFill step = transaction.fillCacheFromJournal(afterSeq, chunk);
+                        loaded += step.loaded();
+                        afterSeq = step.next();
+                    } else {
+                        GroupTransaction.CacheFill step = transaction.fillCache(after, chunk);
+                        loaded += step.loaded();
+                        after = step.next();
+                    }
                 } finally {
                     writeLock.unlock();
                 }

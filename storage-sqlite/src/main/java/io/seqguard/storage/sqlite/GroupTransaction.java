@@ -48,6 +48,7 @@ final class GroupTransaction {
     private final Statement control;
     private final PreparedStatement selectAgent;
     private final PreparedStatement selectAgentsAfter;
+    private final PreparedStatement selectJournalAfter;
     private final PreparedStatement upsertAgent;
     private final PreparedStatement deleteAgent;
     private final PreparedStatement insertError;
@@ -79,6 +80,7 @@ final class GroupTransaction {
         this.control = connection.createStatement();
         this.selectAgent = connection.prepareStatement("SELECT last, ring FROM agents WHERE guid = ?");
         this.selectAgentsAfter = connection.prepareStatement("SELECT guid, last, ring FROM agents WHERE guid > ? ORDER BY guid LIMIT ?");
+        this.selectJournalAfter = connection.prepareStatement("SELECT seq, guid, last, ring FROM agent_journal WHERE seq > ? ORDER BY seq LIMIT ?");
         this.upsertAgent = connection.prepareStatement("INSERT INTO agents "
                 + "(guid, last, ring, first_seen, last_seen, node_name, mac_address, ip_address) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                 + "ON CONFLICT (guid) DO UPDATE SET last = excluded.last, ring = excluded.ring, last_seen = excluded.last_seen, "
@@ -111,16 +113,60 @@ final class GroupTransaction {
         this.foldResets = connection.prepareStatement("DELETE FROM agents WHERE guid IN (SELECT guid " + folded + "last IS NULL)");
     }
 
-    /** One step of the agent cache's fill: how many agents it kept, and the GUID to go on after (null: done). */
+    /** One step of the agent cache's fill from the agents table: how many agents it kept, and the GUID to go on after (null: done). */
     record CacheFill(int loaded, String next) {
     }
 
+    /** One step of the agent cache's fill from the journal: how many agents it kept, and the row to go on after (-1: done). */
+    record JournalFill(int loaded, long next) {
+    }
+
     /**
-     * One step of filling the agent cache from the agents table after start-up (see {@link
-     * GroupCommitWriter#startCacheFill}): reads up to {@code limit} agents after {@code after} in
+     * One step of filling the agent cache from the journal, before the agents table (see {@link
+     * #fillCache}): reads up to {@code limit} rows after row {@code afterSeq}, never more than the
+     * cache has room for, and keeps each agent whose newest row it is, unless that row is a reset
+     * or the cache holds the agent already. An agent with a live journal row is one that checked in
+     * lately, and the agents table pass leaves it out; without this pass, every such agent's first
+     * check-in after a restart (a whole fleet no larger than {@code journal-size}) would read its
+     * row inside a group. Between groups only, under the writer's lock.
+     */
+    JournalFill fillCacheFromJournal(long afterSeq, int limit) throws SQLException {
+        if (inTransaction || !overlay.isEmpty()) {
+            throw new IllegalStateException("the agent cache's fill ran inside a group");
+        }
+        int room = Math.min(limit, cache.room());
+        if (room <= 0 || journal.broken()) {
+            return new JournalFill(0, -1);
+        }
+        int loaded = 0;
+        int read = 0;
+        long last = afterSeq;
+        long deleted = journal.deletedThrough();
+        selectJournalAfter.setLong(1, Math.max(afterSeq, deleted));
+        selectJournalAfter.setInt(2, room);
+        try (ResultSet rs = selectJournalAfter.executeQuery()) {
+            while (rs.next()) {
+                read++;
+                last = rs.getLong(1);
+                AgentGuid guid = AgentGuid.parse(rs.getString(2));
+                long number = rs.getLong(3);
+                boolean reset = rs.wasNull();
+                if (!reset && journal.newestRow(guid) == last && cache.peek(guid) == null
+                        && cache.load(guid, SequenceState.restore(number, rs.getBytes(4)))) {
+                    loaded++;
+                }
+            }
+        }
+        return new JournalFill(loaded, read < room ? -1 : last);
+    }
+
+    /**
+     * One step of filling the agent cache from the agents table after start-up, once the journal's
+     * rows are read (see {@link GroupCommitWriter#startCacheFill} and {@link
+     * #fillCacheFromJournal}): reads up to {@code limit} agents after {@code after} in
      * the table's key order ({@code ""}: from the first), never more than the cache has room for,
      * so that the fill evicts nothing. Agents with a live row in the journal are left out (their
-     * state is that row's, read on their first check-in), and so are agents the cache holds already
+     * state is that row's, which the journal's pass kept), and so are agents the cache holds already
      * (put there by a group since start-up: the same state, and used). Between groups only, under
      * the writer's lock: the table and the journal's marks are then those of the last commit, so
      * each state read is current.

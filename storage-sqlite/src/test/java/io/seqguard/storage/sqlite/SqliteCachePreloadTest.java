@@ -79,6 +79,30 @@ class SqliteCachePreloadTest {
     }
 
     @Test
+    void agentsWithLiveJournalRowsAreReadFromTheirNewestRow() throws Exception {
+        List<AgentGuid> agents = IntStream.range(0, 50).mapToObj(TestAgents::guid).toList();
+        // A 1,000-row journal folds nothing of these 100 rows: each agent's rows at 5 and then 6 stay there.
+        withStore(1_000, 100, first -> {
+            agents.forEach(g -> checkIn(first, g, 5));
+            agents.forEach(g -> checkIn(first, g, 6));
+        });
+
+        SqliteSequenceStore store = new SqliteSequenceStore(config(1_000, 100));
+        store.start();
+        try {
+            assertThat(store.cacheFill().get(60, TimeUnit.SECONDS)).as("every agent, from its newest journal row").isEqualTo(50);
+            setLastInJournal(CHANGED);
+            for (AgentGuid guid : agents) {
+                assertThat(checkIn(store, guid, 6)).as("%s: 6 read at start-up, not 5 nor the changed row", guid)
+                        .isEqualTo(CheckResult.stale(6));
+                assertThat(checkIn(store, guid, 7)).isEqualTo(CheckResult.accepted(6));
+            }
+        } finally {
+            store.stop();
+        }
+    }
+
+    @Test
     void anAgentResetWhileItsRowWasInTheJournalIsNotBroughtBack() throws Exception {
         AgentGuid guid = TestAgents.guid(3);
         withStore(0, 100, inPlace -> checkIn(inPlace, guid, 5));
@@ -260,6 +284,13 @@ class SqliteCachePreloadTest {
 
     private static void allOf(Stream<CompletableFuture<CheckResult>> checkIns) throws Exception {
         CompletableFuture.allOf(checkIns.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    }
+
+    private void setLastInJournal(long last) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + folder.resolve("preload.db")); Statement s = c.createStatement()) {
+            s.execute("PRAGMA busy_timeout = 5000");
+            s.executeUpdate("UPDATE agent_journal SET last = " + last + " WHERE last IS NOT NULL");
+        }
     }
 
     private void setLastInFile(long last) throws SQLException {
