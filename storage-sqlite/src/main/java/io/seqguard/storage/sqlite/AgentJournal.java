@@ -165,6 +165,11 @@ final class AgentJournal implements AutoCloseable {
 
     // ---- writer only ----
 
+    /** The newest committed row's {@code seq} (0 when none was ever appended). */
+    long lastRow() {
+        return nextSeq - 1;
+    }
+
     /** Start-up: the journal's rows in order of {@code seq}, one call per row. */
     void recover(AgentGuid guid, long seq, boolean reset, Instant firstSeen) {
         long hi = guid.mostSignificantBits();

@@ -336,6 +336,7 @@ final class GroupCommitWriter {
         int loaded = 0;
         // First the agents with live journal rows (the ones active lately), then the agents table.
         long afterSeq = 0;
+        long journalEnd = -1;
         String after = "";
         try {
             while (after != null) {
@@ -345,7 +346,10 @@ final class GroupCommitWriter {
                         break;
                     }
                     if (afterSeq >= 0) {
-                        GroupTransaction.JournalFill step = transaction.fillCacheFromJournal(afterSeq, chunk);
+                        if (journalEnd < 0) {
+                            journalEnd = transaction.journalLastRow();
+                        }
+                        GroupTransaction.JournalFill step = transaction.fillCacheFromJournal(afterSeq, journalEnd, chunk);
                         loaded += step.loaded();
                         afterSeq = step.next();
                     } else {

@@ -80,7 +80,7 @@ final class GroupTransaction {
         this.control = connection.createStatement();
         this.selectAgent = connection.prepareStatement("SELECT last, ring FROM agents WHERE guid = ?");
         this.selectAgentsAfter = connection.prepareStatement("SELECT guid, last, ring FROM agents WHERE guid > ? ORDER BY guid LIMIT ?");
-        this.selectJournalAfter = connection.prepareStatement("SELECT seq, guid, last, ring FROM agent_journal WHERE seq > ? ORDER BY seq LIMIT ?");
+        this.selectJournalAfter = connection.prepareStatement("SELECT seq, guid, last, ring FROM agent_journal WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?");
         this.upsertAgent = connection.prepareStatement("INSERT INTO agents "
                 + "(guid, last, ring, first_seen, last_seen, node_name, mac_address, ip_address) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                 + "ON CONFLICT (guid) DO UPDATE SET last = excluded.last, ring = excluded.ring, last_seen = excluded.last_seen, "
@@ -121,16 +121,23 @@ final class GroupTransaction {
     record JournalFill(int loaded, long next) {
     }
 
+    /** The journal's newest committed row, where the fill's pass over the journal stops (see {@link #fillCacheFromJournal}). */
+    long journalLastRow() {
+        return journal.lastRow();
+    }
+
     /**
      * One step of filling the agent cache from the journal, before the agents table (see {@link
-     * #fillCache}): reads up to {@code limit} rows after row {@code afterSeq}, never more than the
-     * cache has room for, and keeps each agent whose newest row it is, unless that row is a reset
-     * or the cache holds the agent already. An agent with a live journal row is one that checked in
+     * #fillCache}): reads up to {@code limit} rows after row {@code afterSeq} and up to row {@code
+     * throughSeq} (the newest when the pass began: rows appended since are of agents their groups
+     * put in the cache, and a pass that chased them could run for ever under load), never more than
+     * the cache has room for, and keeps each agent whose newest row it is, unless that row is a
+     * reset or the cache holds the agent already. An agent with a live journal row is one that checked in
      * lately, and the agents table pass leaves it out; without this pass, every such agent's first
      * check-in after a restart (a whole fleet no larger than {@code journal-size}) would read its
      * row inside a group. Between groups only, under the writer's lock.
      */
-    JournalFill fillCacheFromJournal(long afterSeq, int limit) throws SQLException {
+    JournalFill fillCacheFromJournal(long afterSeq, long throughSeq, int limit) throws SQLException {
         if (inTransaction || !overlay.isEmpty()) {
             throw new IllegalStateException("the agent cache's fill ran inside a group");
         }
@@ -143,7 +150,8 @@ final class GroupTransaction {
         long last = afterSeq;
         long deleted = journal.deletedThrough();
         selectJournalAfter.setLong(1, Math.max(afterSeq, deleted));
-        selectJournalAfter.setInt(2, room);
+        selectJournalAfter.setLong(2, throughSeq);
+        selectJournalAfter.setInt(3, room);
         try (ResultSet rs = selectJournalAfter.executeQuery()) {
             while (rs.next()) {
                 read++;
@@ -157,7 +165,7 @@ final class GroupTransaction {
                 }
             }
         }
-        return new JournalFill(loaded, read < room ? -1 : last);
+        return new JournalFill(loaded, read < room || last >= throughSeq ? -1 : last);
     }
 
     /**
@@ -166,8 +174,8 @@ final class GroupTransaction {
      * #fillCacheFromJournal}): reads up to {@code limit} agents after {@code after} in
      * the table's key order ({@code ""}: from the first), never more than the cache has room for,
      * so that the fill evicts nothing. Agents with a live row in the journal are left out (their
-     * state is that row's, which the journal's pass kept), and so are agents the cache holds already
-     * (put there by a group since start-up: the same state, and used). Between groups only, under
+     * state is that row's, which the journal's pass kept if there was room), and so are agents the
+     * cache holds already (put there by a group since start-up: the same state, and used). Between groups only, under
      * the writer's lock: the table and the journal's marks are then those of the last commit, so
      * each state read is current.
      */

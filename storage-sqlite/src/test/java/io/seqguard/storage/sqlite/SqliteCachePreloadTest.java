@@ -22,6 +22,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -98,6 +100,95 @@ class SqliteCachePreloadTest {
                 assertThat(checkIn(store, guid, 7)).isEqualTo(CheckResult.accepted(6));
             }
         } finally {
+            store.stop();
+        }
+    }
+
+    @Test
+    void aWindowModeAgentReadFromTheJournalKeepsItsRing() throws Exception {
+        AgentGuid guid = TestAgents.guid(4);
+        SequencePolicy window = SequencePolicy.window(64);
+        withStore(1_000, 100, first -> {
+            first.checkAndAdvance(TestAgents.agent(guid), 20, window, TestTimes.T0);
+            assertThat(first.checkAndAdvance(TestAgents.agent(guid), 15, window, TestTimes.T0).verdict().accepted()).isTrue();
+        });
+
+        SqliteSequenceStore store = new SqliteSequenceStore(config(1_000, 100));
+        store.start();
+        try {
+            assertThat(store.cacheFill().get(60, TimeUnit.SECONDS)).isEqualTo(1);
+            setLastInJournal(CHANGED);
+            assertThat(store.checkAndAdvance(TestAgents.agent(guid), 15, window, TestTimes.T0).verdict())
+                    .as("15 is in the ring read from the journal").isEqualTo(Verdict.STALE);
+            assertThat(store.checkAndAdvance(TestAgents.agent(guid), 17, window, TestTimes.T0).verdict().accepted())
+                    .as("17 is not, and 20 is the number read, not the changed one").isTrue();
+        } finally {
+            store.stop();
+        }
+    }
+
+    @Test
+    void theJournalsPassTakesOnlyTheRoomLeft() throws Exception {
+        withStore(1_000, 1_000, first -> IntStream.range(0, 100).forEach(i -> checkIn(first, TestAgents.guid(i), 5)));
+
+        SqliteSequenceStore store = new SqliteSequenceStore(config(1_000, 30), new SimpleMeterRegistry(), 7);
+        store.start();
+        try {
+            assertThat(store.cacheFill().get(60, TimeUnit.SECONDS)).as("a cache of 30, 100 agents in the journal").isEqualTo(30);
+        } finally {
+            store.stop();
+        }
+    }
+
+    @Test
+    void theJournalsPassStopsAtTheRowItWasGiven() throws Exception {
+        withStore(1_000, 1_000, first -> IntStream.range(0, 20).forEach(i -> checkIn(first, TestAgents.guid(i), 5)));
+
+        SqliteConfig config = config(1_000, 1_000);
+        SqliteDatabase database = new SqliteDatabase(config);
+        database.open();
+        try (Connection connection = database.connect(false)) {
+            GroupTransaction transaction = new GroupTransaction(config, connection, new AgentJournal(config.journalSize()));
+            transaction.recoverJournal();
+            assertThat(transaction.journalLastRow()).isEqualTo(20);
+            assertThat(transaction.fillCacheFromJournal(0, 10, 100))
+                    .as("rows 1 to 10 of 20, then done: rows appended after a pass began are not its to chase")
+                    .isEqualTo(new GroupTransaction.JournalFill(10, -1));
+            assertThat(transaction.fillCacheFromJournal(0, 20, 4)).as("4 rows a step").isEqualTo(new GroupTransaction.JournalFill(0, 4));
+        } finally {
+            database.close();
+        }
+    }
+
+    @Test
+    void theJournalsPassEndsWhileCheckInsKeepAppendingRows() throws Exception {
+        withStore(100_000, 100_000, first -> allOf(IntStream.range(0, 200).mapToObj(i -> checkInAsync(first, TestAgents.guid(i), 5))));
+
+        // One row per step, while four threads keep the queue full of new agents (a new row each): a pass that
+        // chased the journal's end would not finish.
+        SqliteSequenceStore store = new SqliteSequenceStore(config(100_000, 100_000), new SimpleMeterRegistry(), 1);
+        store.start();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong next = new AtomicLong(1_000);
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            for (int t = 0; t < 4; t++) {
+                threads.submit(() -> {
+                    while (!stop.get()) {
+                        List<CompletableFuture<CheckResult>> batch = new ArrayList<>();
+                        for (int i = 0; i < 64; i++) {
+                            batch.add(checkInAsync(store, TestAgents.guid(next.getAndIncrement()), 1));
+                        }
+                        allOf(batch.stream());
+                    }
+                    return null;
+                });
+            }
+            assertThat(store.cacheFill().get(60, TimeUnit.SECONDS)).as("the 200 agents of the journal at start-up").isEqualTo(200);
+        } finally {
+            stop.set(true);
+            threads.shutdown();
+            assertThat(threads.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
             store.stop();
         }
     }
