@@ -191,18 +191,7 @@ final class GroupCommitWriter {
         boolean normal = false;
         try {
             while (!queue.isEmpty() && writeLock.tryLock()) {
-                try {
-                    try {
-                        commitGroup(completions.pending);
-                    } finally {
-                        writeLock.unlock();
-                    }
-                } finally {
-                    // Also after an Error in the group: every claimed request gets its answer.
-                    for (WriteRequest<?> r = completions.pending.poll(); r != null; r = completions.pending.poll()) {
-                        r.complete();
-                    }
-                }
+                commitAndComplete(completions);
                 if (own != null && own.isDone()) {
                     if (!queue.isEmpty()) {
                         handOver();
@@ -389,18 +378,24 @@ final class GroupCommitWriter {
         }
         completions.running = true;
         try {
+            commitAndComplete(completions);
+        } finally {
+            completions.running = false;
+        }
+    }
+
+    /** With the write lock held: commits a group, releases the lock, then completes the group's requests. */
+    private void commitAndComplete(Completions completions) {
+        try {
             try {
                 commitGroup(completions.pending);
             } finally {
                 writeLock.unlock();
             }
         } finally {
-            try {
-                for (WriteRequest<?> r = completions.pending.poll(); r != null; r = completions.pending.poll()) {
-                    r.complete();
-                }
-            } finally {
-                completions.running = false;
+            // Also after an Error in the group: every claimed request gets its answer.
+            for (WriteRequest<?> r = completions.pending.poll(); r != null; r = completions.pending.poll()) {
+                r.complete();
             }
         }
     }

@@ -113,6 +113,19 @@ final class GroupTransaction {
         this.foldResets = connection.prepareStatement("DELETE FROM agents WHERE guid IN (SELECT guid " + folded + "last IS NULL)");
     }
 
+    /**
+     * How many agents a step of the cache's fill may read: at most {@code limit} and the cache's
+     * room, so that the fill evicts nothing; 0 when the journal's index is broken (it may have lost
+     * a mark, and a row read could then be older than the agent's newest). Refuses to run inside a
+     * group, whose overlay is not committed.
+     */
+    private int fillRoom(int limit) {
+        if (inTransaction || !overlay.isEmpty()) {
+            throw new IllegalStateException("the agent cache's fill ran inside a group");
+        }
+        return journal.broken() ? 0 : Math.max(0, Math.min(limit, cache.room()));
+    }
+
     /** One step of the agent cache's fill from the agents table: how many agents it kept, and the GUID to go on after (null: done). */
     record CacheFill(int loaded, String next) {
     }
@@ -132,17 +145,14 @@ final class GroupTransaction {
      * throughSeq} (the newest when the pass began: rows appended since are of agents their groups
      * put in the cache, and a pass that chased them could run for ever under load), never more than
      * the cache has room for, and keeps each agent whose newest row it is, unless that row is a
-     * reset or the cache holds the agent already. An agent with a live journal row is one that checked in
-     * lately, and the agents table pass leaves it out; without this pass, every such agent's first
-     * check-in after a restart (a whole fleet no larger than {@code journal-size}) would read its
-     * row inside a group. Between groups only, under the writer's lock.
+     * reset or the cache holds the agent already. An agent with a live journal row is one that
+     * checked in lately, and the agents table pass leaves it out; without this pass, every such
+     * agent's first check-in after a restart (a whole fleet no larger than {@code journal-size})
+     * would read its row inside a group. Between groups only, under the writer's lock.
      */
     JournalFill fillCacheFromJournal(long afterSeq, long throughSeq, int limit) throws SQLException {
-        if (inTransaction || !overlay.isEmpty()) {
-            throw new IllegalStateException("the agent cache's fill ran inside a group");
-        }
-        int room = Math.min(limit, cache.room());
-        if (room <= 0 || journal.broken()) {
+        int room = fillRoom(limit);
+        if (room == 0) {
             return new JournalFill(0, -1);
         }
         int loaded = 0;
@@ -180,12 +190,8 @@ final class GroupTransaction {
      * each state read is current.
      */
     CacheFill fillCache(String after, int limit) throws SQLException {
-        if (inTransaction || !overlay.isEmpty()) {
-            throw new IllegalStateException("the agent cache's fill ran inside a group");
-        }
-        int room = Math.min(limit, cache.room());
-        // A broken journal index may have lost a mark: an agents row could then be older than the journal's.
-        if (room <= 0 || journal.broken()) {
+        int room = fillRoom(limit);
+        if (room == 0) {
             return new CacheFill(0, null);
         }
         int loaded = 0;
