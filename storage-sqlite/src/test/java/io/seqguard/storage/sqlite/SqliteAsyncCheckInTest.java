@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -181,48 +180,6 @@ class SqliteAsyncCheckInTest {
         } finally {
             stop.set(true);
             open.close();
-        }
-    }
-
-    /** A writer on its own database, without a store around it. */
-    private record OpenWriter(SqliteDatabase database, GroupCommitWriter writer) {
-        static OpenWriter open(SqliteConfig config) throws SQLException {
-            SqliteDatabase database = new SqliteDatabase(config);
-            database.open();
-            return new OpenWriter(database, new GroupCommitWriter(config, database.connect(false),
-                    new WriterMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()), new AgentJournal(config.journalSize())));
-        }
-
-        void close() {
-            writer.close();
-            database.close();
-        }
-    }
-
-    /** Another thread holding the writer's lock (the lock is reentrant, so the test's own thread cannot). */
-    private record LockHolder(Thread thread, CountDownLatch gate) {
-        static LockHolder hold(GroupCommitWriter writer) throws InterruptedException {
-            CountDownLatch held = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            Thread thread = new Thread(() -> {
-                writer.writeLock.lock();
-                try {
-                    held.countDown();
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } finally {
-                    writer.writeLock.unlock();
-                }
-            }, "lock-holder");
-            thread.start();
-            assertThat(held.await(GUARD_SECONDS, TimeUnit.SECONDS)).isTrue();
-            return new LockHolder(thread, release);
-        }
-
-        void release() throws InterruptedException {
-            gate.countDown();
-            thread.join(TimeUnit.SECONDS.toMillis(GUARD_SECONDS));
         }
     }
 

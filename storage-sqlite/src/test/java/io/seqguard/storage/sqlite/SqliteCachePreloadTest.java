@@ -17,7 +17,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -269,12 +268,8 @@ class SqliteCachePreloadTest {
         withStore(0, 100_000, first -> allOf(inFile.stream().map(g -> checkInAsync(first, g, 5))));
         List<AgentGuid> fresh = IntStream.range(1_000, 1_050).mapToObj(TestAgents::guid).toList();
 
-        SqliteConfig config = config(0, 100);
-        SqliteDatabase database = new SqliteDatabase(config);
-        database.open();
-        GroupCommitWriter writer = new GroupCommitWriter(config, database.connect(false),
-                new WriterMetrics(new SimpleMeterRegistry()), new AgentJournal(config.journalSize()));
-        try {
+        try (OpenWriter open = OpenWriter.open(config(0, 100))) {
+            GroupCommitWriter writer = open.writer();
             for (AgentGuid guid : fresh) {
                 assertThat(writer.execute(new WriteRequest.CheckIn(TestAgents.agent(guid), 5, 0, TestTimes.millis(5))))
                         .isEqualTo(CheckResult.registered());
@@ -286,9 +281,6 @@ class SqliteCachePreloadTest {
                 assertThat(writer.execute(new WriteRequest.CheckIn(TestAgents.agent(guid), 6, 0, TestTimes.millis(6))))
                         .as("%s: still cached, not read from the changed file", guid).isEqualTo(CheckResult.accepted(5));
             }
-        } finally {
-            writer.close();
-            database.close();
         }
     }
 
@@ -297,29 +289,11 @@ class SqliteCachePreloadTest {
         List<AgentGuid> inFile = IntStream.range(0, 5_000).mapToObj(TestAgents::guid).toList();
         withStore(0, 100_000, first -> allOf(inFile.stream().map(g -> checkInAsync(first, g, 5))));
 
-        SqliteConfig config = config(0, 100_000);
-        SqliteDatabase database = new SqliteDatabase(config);
-        database.open();
-        GroupCommitWriter writer = new GroupCommitWriter(config, database.connect(false),
-                new WriterMetrics(new SimpleMeterRegistry()), new AgentJournal(config.journalSize()));
-        try {
+        try (OpenWriter open = OpenWriter.open(config(0, 100_000))) {
+            GroupCommitWriter writer = open.writer();
             // Another thread holds the lock, so the fill (one agent per step: 5,000 steps) waits for it, and the
             // check-in below finds it taken and is only queued.
-            CountDownLatch held = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            Thread holder = new Thread(() -> {
-                writer.writeLock.lock();
-                try {
-                    held.countDown();
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } finally {
-                    writer.writeLock.unlock();
-                }
-            });
-            holder.start();
-            assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
+            LockHolder holder = LockHolder.hold(writer);
             CompletableFuture<Integer> fill = writer.startCacheFill(1);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (!writer.writeLock.hasQueuedThreads() && System.nanoTime() < deadline) {
@@ -332,7 +306,7 @@ class SqliteCachePreloadTest {
             // Runs on the thread that completes the check-in. (Waiting on the check-in itself would let the waiting
             // thread run it: CompletableFuture's get helps with the dependents of what it waited for.)
             CompletableFuture<String> answeredOn = checkIn.thenApply(result -> Thread.currentThread().getName());
-            release.countDown();
+            holder.release();
 
             String thread = answeredOn.get(30, TimeUnit.SECONDS);
             assertThat(fill).as("the check-in was answered before the fill's 5,000 steps were done").isNotDone();
@@ -340,10 +314,6 @@ class SqliteCachePreloadTest {
             // Handed over instead, it would wait until a woken leader won the lock from the fill (or for the whole fill).
             assertThat(thread).as("committed by the fill itself, between two steps").isEqualTo("seqguard-sqlite-cache-fill");
             assertThat(fill.get(120, TimeUnit.SECONDS)).isEqualTo(inFile.size());
-            holder.join();
-        } finally {
-            writer.close();
-            database.close();
         }
     }
 
