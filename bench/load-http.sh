@@ -9,7 +9,7 @@
 #                                  [--duration 30s] [--connections 32]
 #                                  [--threads 2] [--agents 100000] [--scale-agents 1000000]
 #                                  [--heap 256m] [--skip-bare] [--jfr FILE] [--java-opts "..."]
-#                                  [--warmup-extra 40s]
+#                                  [--warmup-extra 40s] [--durable-bare async|blocking]
 #
 # success  every request is a fresh, higher number (accepted and written durably). A count-based
 #          warm-up first sends every agent one request (registrations), then the measured run is
@@ -20,6 +20,11 @@
 # scale    no bare Jetty; seqguard twice on pre-filled files (AgentFill): 10,000 and --scale-agents
 #          registered agents. Reports start-up (launch to /readyz 200), heap after a full GC
 #          (jcmd GC.heap_info) and throughput of the same wrk run over all the agents.
+# --durable-bare async|blocking  (success mode) a third server after bare Jetty: DurableBareJetty,
+#          bare Jetty's handler answering only after the check-in's line is synced to a log file,
+#          with the same group commit as seqguard's store, answered by the group's leader (async,
+#          as seqguard) or by each request's own parked thread (blocking): the limit of a durable
+#          acknowledgement on this machine. Adds RATIO lines against it.
 # --order  scattered (default since 2026-11-27, 19:15 UTC): each wrk thread walks its agents with
 #          a fixed stride, so consecutive check-ins come from agents far apart, as from a fleet
 #          whose timers are not in step. sequential (every figure in docs/PERFORMANCE.md before
@@ -41,7 +46,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-order=scattered mode=success duration=30s connections=32 threads=2 agents=100000 scale_agents=1000000 skip_bare=false heap=256m jfr="" extra_opts="" warmup_extra=""
+order=scattered mode=success duration=30s connections=32 threads=2 agents=100000 scale_agents=1000000 skip_bare=false durable_bare="" heap=256m jfr="" extra_opts="" warmup_extra=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --mode) mode=$2; shift 2 ;;
@@ -53,6 +58,7 @@ while [ $# -gt 0 ]; do
     --scale-agents) scale_agents=$2; shift 2 ;;
     --heap) heap=$2; shift 2 ;;
     --skip-bare) skip_bare=true; shift ;;
+    --durable-bare) durable_bare=$2; shift 2 ;;
     --jfr) jfr=$2; shift 2 ;;
     --java-opts) extra_opts=$2; shift 2 ;;
     --warmup-extra) warmup_extra=$2; shift 2 ;;
@@ -61,6 +67,8 @@ while [ $# -gt 0 ]; do
 done
 case "$mode" in success|errors|scale) ;; *) echo "unknown mode: $mode" >&2; exit 2 ;; esac
 case "$order" in sequential|scattered) ;; *) echo "unknown order: $order" >&2; exit 2 ;; esac
+case "$durable_bare" in ""|async|blocking) ;; *) echo "unknown --durable-bare mode: $durable_bare" >&2; exit 2 ;; esac
+[ -z "$durable_bare" ] || [ "$mode" = success ] || { echo "--durable-bare is for --mode success" >&2; exit 2; }
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "/usr/bin/time is missing: apt-get install time" >&2; exit 1; }
@@ -268,12 +276,28 @@ if [ "$skip_bare" = false ]; then
   wait_http "http://127.0.0.1:$bare_port/"
   run_wrk bare-jetty "http://127.0.0.1:$bare_port/agent/v1/requests" "$agents" "$bare_pid"
   kill "$bare_pid"; wait "$bare_pid" 2>/dev/null || true
-  python3 - "$work/seqguard.wrk" "$work/bare-jetty.wrk" <<'PY'
-import re, sys
-def parse(path):
+fi
+if [ -n "$durable_bare" ]; then
+  durable_port=$(free_port)
+  java -Xmx$heap -cp benchmarks/target/benchmarks.jar io.seqguard.benchmarks.DurableBareJetty "$durable_port" "$work/durable-bare-log" "$durable_bare" >"$work/durable-bare.out" 2>&1 &
+  durable_pid=$!
+  pids+=("$durable_pid")
+  wait_http "http://127.0.0.1:$durable_port/"
+  run_wrk durable-bare "http://127.0.0.1:$durable_port/agent/v1/requests" "$agents" "$durable_pid"
+  kill "$durable_pid"; wait "$durable_pid" 2>/dev/null || true
+fi
+if [ "$skip_bare" = false ] || [ -n "$durable_bare" ]; then
+  python3 - "$work" <<'PY'
+import os, re, sys
+def parse(label):
+    path = os.path.join(sys.argv[1], label + ".wrk")
+    if not os.path.exists(path):
+        return None
     line = [l for l in open(path) if l.startswith("RESULT")][0]
     return {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", line)}
-s, b = parse(sys.argv[1]), parse(sys.argv[2])
-print("RATIO rps seqguard/bare = %.2f; p99 seqguard/bare = %.2f" % (s["rps"] / b["rps"], s["p99_ms"] / b["p99_ms"]))
+runs = {label: parse(label) for label in ("seqguard", "bare-jetty", "durable-bare")}
+for a, b in (("seqguard", "bare-jetty"), ("seqguard", "durable-bare"), ("durable-bare", "bare-jetty")):
+    if runs[a] and runs[b]:
+        print("RATIO rps %s/%s = %.2f; p99 %s/%s = %.2f" % (a, b, runs[a]["rps"] / runs[b]["rps"], a, b, runs[a]["p99_ms"] / runs[b]["p99_ms"]))
 PY
 fi

@@ -1,0 +1,187 @@
+package io.seqguard.benchmarks;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The physical limit of a <em>durable</em> acknowledgement, for the HTTP load benchmark: {@link
+ * BareJetty}'s handler, except that each check-in is answered only once a line for it
+ * ({@code GUID,sequence}) has been written to a log file and synced ({@code fdatasync}), with the
+ * same group commit and the same asynchronous answer as seqguard's SQLite store: the request
+ * thread queues the line and returns; a thread that finds the lock free leads, writes everything
+ * queued with one {@code write} and one sync, releases the lock and answers its group. In mode
+ * {@code blocking} each request thread instead waits (parked) until its line is synced, by itself
+ * as leader or by another, and answers its own request: seqguard's design before its asynchronous
+ * check-in (docs/PERFORMANCE.md, item 6).
+ *
+ * <p>No check, no state, no SQLite: the least any server must do to acknowledge durably on this
+ * machine. The log is preallocated and overwritten in a circle, so a sync never has to write the
+ * file's size (as SQLite's WAL, reused after each checkpoint). {@code bench/load-http.sh
+ * --durable-bare} drives it with the same wrk settings as seqguard and bare Jetty.
+ *
+ * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar io.seqguard.benchmarks.DurableBareJetty PORT DIR [async|blocking]}
+ */
+public final class DurableBareJetty {
+    private static final long LOG_BYTES = 64L << 20;
+
+    private DurableBareJetty() {
+    }
+
+    /** One answer owed after the sync: written by the leader (async), or by {@code waiter} once {@code synced}. */
+    private static final class Pending {
+        final byte[] line;
+        final byte[] body;
+        final Response response;
+        final Callback callback;
+        final Thread waiter;
+        volatile boolean synced;
+        volatile Throwable failure;
+
+        Pending(byte[] line, byte[] body, Response response, Callback callback, boolean blocking) {
+            this.line = line;
+            this.body = body;
+            this.response = response;
+            this.callback = callback;
+            this.waiter = blocking ? Thread.currentThread() : null;
+        }
+
+        void answer() {
+            if (failure != null) {
+                callback.failed(failure);
+            } else {
+                response.setStatus(HttpStatus.OK_200);
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+                response.write(true, ByteBuffer.wrap(body), callback);
+            }
+        }
+    }
+
+    /** Group commit to a preallocated file; thread safe. */
+    static final class DurableLog {
+        private final FileChannel channel;
+        private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+        private final ReentrantLock lock = new ReentrantLock();
+        private final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
+        private long position;
+
+        DurableLog(Path file) throws IOException {
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            ByteBuffer zeros = ByteBuffer.allocate(1 << 20);
+            for (long at = 0; at < LOG_BYTES; at += zeros.capacity()) {
+                zeros.clear();
+                channel.write(zeros, at);
+            }
+            channel.force(true);
+        }
+
+        /** Queues {@code pending}; returns once its answer is written (async) or, when blocking, once it is synced and answered. */
+        void submit(Pending pending) {
+            queue.add(pending);
+            if (pending.waiter == null) {
+                lead(null);
+                return;
+            }
+            lead(pending);
+            while (!pending.synced) {
+                LockSupport.park(this);
+                lead(pending);
+            }
+            pending.answer();
+        }
+
+        /**
+         * Commits groups while anything is queued and the lock is free; a leader looks at the queue
+         * again after releasing it, so nothing is stranded. A blocking leader ({@code own} not null)
+         * stops once its own line is synced and wakes the waiter of the oldest queued line to lead.
+         */
+        private void lead(Pending own) {
+            while (!queue.isEmpty() && lock.tryLock()) {
+                List<Pending> group = new ArrayList<>();
+                Throwable failure = null;
+                try {
+                    buffer.clear();
+                    for (Pending p = queue.peek(); p != null && buffer.remaining() >= p.line.length; p = queue.peek()) {
+                        queue.poll();
+                        buffer.put(p.line);
+                        group.add(p);
+                    }
+                    buffer.flip();
+                    if (position + buffer.remaining() > LOG_BYTES) {
+                        position = 0;
+                    }
+                    while (buffer.hasRemaining()) {
+                        position += channel.write(buffer, position);
+                    }
+                    channel.force(false);
+                } catch (IOException | RuntimeException e) {
+                    failure = e;
+                } finally {
+                    lock.unlock();
+                }
+                for (Pending p : group) {
+                    p.failure = failure;
+                    p.synced = true;
+                    if (p.waiter == null) {
+                        p.answer();
+                    } else if (p != own) {
+                        LockSupport.unpark(p.waiter);
+                    }
+                }
+                if (own != null && own.synced) {
+                    Pending next = queue.peek();
+                    if (next != null) {
+                        LockSupport.unpark(next.waiter);
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2 || args.length > 3 || (args.length == 3 && !args[2].matches("async|blocking"))) {
+            System.err.println("usage: DurableBareJetty PORT DIR [async|blocking]");
+            System.exit(2);
+        }
+        int port = Integer.parseInt(args[0]);
+        boolean blocking = args.length == 3 && args[2].equals("blocking");
+        DurableLog log = new DurableLog(Files.createDirectories(Path.of(args[1])).resolve("durable-bare.log"));
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(port);
+        server.addConnector(connector);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                String guid = request.getHeaders().get("Agent-Guid");
+                String sequence = request.getHeaders().get("Agent-Sequence");
+                byte[] line = (guid + "," + sequence + "\n").getBytes(StandardCharsets.US_ASCII);
+                byte[] body = ("{\"agentGuid\":\"" + guid + "\",\"sequence\":" + sequence + "}").getBytes(StandardCharsets.UTF_8);
+                log.submit(new Pending(line, body, response, callback, blocking));
+                return true;
+            }
+        });
+        server.start();
+        System.out.println("durable bare jetty (" + (blocking ? "blocking" : "async") + ") listening on 127.0.0.1:" + connector.getLocalPort());
+        server.join();
+    }
+}
