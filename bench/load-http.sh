@@ -10,6 +10,7 @@
 #                                  [--threads 2] [--agents 100000] [--scale-agents 1000000]
 #                                  [--heap 256m] [--skip-bare] [--jfr FILE] [--java-opts "..."]
 #                                  [--warmup-extra 40s] [--durable-bare async|blocking]
+#                                  [--repeat 1]
 #
 # success  every request is a fresh, higher number (accepted and written durably). A count-based
 #          warm-up first sends every agent one request (registrations), then the measured run is
@@ -25,6 +26,10 @@
 #          with the same group commit as seqguard's store, answered by the group's leader (async,
 #          as seqguard) or by each request's own parked thread (blocking): the limit of a durable
 #          acknowledgement on this machine. Adds RATIO lines against it.
+# --repeat N  (scale mode) N rounds of the two runs, in the order 10,000 then large in odd rounds
+#          and large then 10,000 in even ones (ABBA), so that a machine whose speed drifts during
+#          the rounds weighs on both sides alike; prints each round's ratio and the ratio of the
+#          mean rates. On a shared VM one pair's ratio is within the noise of a 10 % target.
 # --order  scattered (default since 2026-11-27, 19:15 UTC): each wrk thread walks its agents with
 #          a fixed stride, so consecutive check-ins come from agents far apart, as from a fleet
 #          whose timers are not in step. sequential (every figure in docs/PERFORMANCE.md before
@@ -46,7 +51,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-order=scattered mode=success duration=30s connections=32 threads=2 agents=100000 scale_agents=1000000 skip_bare=false durable_bare="" heap=256m jfr="" extra_opts="" warmup_extra=""
+order=scattered mode=success duration=30s connections=32 threads=2 agents=100000 scale_agents=1000000 skip_bare=false durable_bare="" repeat=1 heap=256m jfr="" extra_opts="" warmup_extra=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --mode) mode=$2; shift 2 ;;
@@ -59,6 +64,7 @@ while [ $# -gt 0 ]; do
     --heap) heap=$2; shift 2 ;;
     --skip-bare) skip_bare=true; shift ;;
     --durable-bare) durable_bare=$2; shift 2 ;;
+    --repeat) repeat=$2; shift 2 ;;
     --jfr) jfr=$2; shift 2 ;;
     --java-opts) extra_opts=$2; shift 2 ;;
     --warmup-extra) warmup_extra=$2; shift 2 ;;
@@ -68,6 +74,8 @@ done
 case "$mode" in success|errors|scale) ;; *) echo "unknown mode: $mode" >&2; exit 2 ;; esac
 case "$order" in sequential|scattered) ;; *) echo "unknown order: $order" >&2; exit 2 ;; esac
 case "$durable_bare" in ""|async|blocking) ;; *) echo "unknown --durable-bare mode: $durable_bare" >&2; exit 2 ;; esac
+[[ "$repeat" =~ ^[1-9][0-9]*$ ]] || { echo "--repeat must be a positive whole number: $repeat" >&2; exit 2; }
+[ "$repeat" = 1 ] || [ "$mode" = scale ] || { echo "--repeat is for --mode scale" >&2; exit 2; }
 [ -z "$durable_bare" ] || [ "$mode" = success ] || { echo "--durable-bare is for --mode success" >&2; exit 2; }
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
@@ -221,21 +229,34 @@ if [ "$mode" = scale ]; then
       java -cp benchmarks/target/benchmarks.jar io.seqguard.benchmarks.AgentFill "$db.tmp" "$n" "$threads" | sed 's/^/FILL /'
       rm -f "$db.tmp-wal" "$db.tmp-shm"; mv "$db.tmp" "$db"
     fi
-    start_seqguard "seqguard-$n" "$db"
-    echo "STARTUP agents=$n ms=$startup_ms (launch of bin/seqguard to /readyz 200)"
-    echo "HEAP agents=$n after_start_used=$(heap_after_gc "$sg_pid") (after a full GC)"
-    run_wrk "seqguard-$n" "http://127.0.0.1:$agent_port/agent/v1/requests" "$n" "$sg_pid"
-    echo "HEAP agents=$n after_load_used=$(heap_after_gc "$sg_pid") (after a full GC)"
-    echo "METRIC agents=$n registered=$(metric "$admin_port" 'seqguard_checkins_total[{]outcome="registered"') accepted=$(metric "$admin_port" 'seqguard_checkins_total[{]outcome="accepted"')"
-    stop_seqguard
   done
-  python3 - "$work/seqguard-10000.wrk" "$work/seqguard-$scale_agents.wrk" <<'PY'
-import re, sys
-def parse(path):
-    line = [l for l in open(path) if l.startswith("RESULT")][0]
-    return {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", line)}
-a, b = parse(sys.argv[1]), parse(sys.argv[2])
-print("RATIO rps large/10000 = %.2f" % (b["rps"] / a["rps"]))
+  for round in $(seq 1 "$repeat"); do
+    if [ $((round % 2)) = 1 ]; then sizes="10000 $scale_agents"; else sizes="$scale_agents 10000"; fi
+    for n in $sizes; do
+      label="seqguard-$n"
+      [ "$repeat" = 1 ] || label="seqguard-$n-round$round"
+      start_seqguard "$label" "/tmp/seqguard-bench-fill-$n-t$threads.db"
+      echo "STARTUP agents=$n ms=$startup_ms (launch of bin/seqguard to /readyz 200)"
+      echo "HEAP agents=$n after_start_used=$(heap_after_gc "$sg_pid") (after a full GC)"
+      run_wrk "$label" "http://127.0.0.1:$agent_port/agent/v1/requests" "$n" "$sg_pid"
+      echo "HEAP agents=$n after_load_used=$(heap_after_gc "$sg_pid") (after a full GC)"
+      echo "METRIC agents=$n registered=$(metric "$admin_port" 'seqguard_checkins_total[{]outcome="registered"') accepted=$(metric "$admin_port" 'seqguard_checkins_total[{]outcome="accepted"')"
+      stop_seqguard
+    done
+  done
+  python3 - "$work" "$scale_agents" "$repeat" <<'PY'
+import os, re, sys
+work, large, repeat = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def rps(n, round):
+    label = "seqguard-%s" % n if repeat == 1 else "seqguard-%s-round%d" % (n, round)
+    line = [l for l in open(os.path.join(work, label + ".wrk")) if l.startswith("RESULT")][0]
+    return float(re.search(r"rps=([\d.]+)", line).group(1))
+small = [rps(10000, r) for r in range(1, repeat + 1)]
+big = [rps(large, r) for r in range(1, repeat + 1)]
+if repeat > 1:
+    for r in range(repeat):
+        print("RATIO round=%d rps large/10000 = %.2f" % (r + 1, big[r] / small[r]))
+print("RATIO rps large/10000 = %.2f" % ((sum(big) / repeat) / (sum(small) / repeat)) + ("" if repeat == 1 else " (mean rates over %d rounds, ABBA order)" % repeat))
 PY
   exit 0
 fi
