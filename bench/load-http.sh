@@ -9,7 +9,7 @@
 #                                  [--duration 30s] [--connections 32]
 #                                  [--threads 2] [--agents 100000] [--scale-agents 1000000]
 #                                  [--heap 256m] [--skip-bare] [--jfr FILE] [--java-opts "..."]
-#                                  [--warmup-extra 40s] [--durable-bare async|blocking]
+#                                  [--warmup-extra 40s] [--durable-bare async|blocking|delayed]
 #                                  [--repeat 1]
 #
 # success  every request is a fresh, higher number (accepted and written durably). A count-based
@@ -21,15 +21,16 @@
 # scale    no bare Jetty; seqguard twice on pre-filled files (AgentFill): 10,000 and --scale-agents
 #          registered agents. Reports start-up (launch to /readyz 200), heap after a full GC
 #          (jcmd GC.heap_info) and throughput of the same wrk run over all the agents.
-# --durable-bare async|blocking  (success mode) a third server after bare Jetty: DurableBareJetty,
-#          bare Jetty's handler answering only after the check-in's line is synced to a log file,
-#          with the same group commit as seqguard's store, answered by the group's leader (async,
-#          as seqguard) or by each request's own parked thread (blocking): the limit of a durable
-#          acknowledgement on this machine. Adds RATIO lines against it.
-# --repeat N  (scale mode) N rounds of the two runs, in the order 10,000 then large in odd rounds
-#          and large then 10,000 in even ones (ABBA), so that a machine whose speed drifts during
-#          the rounds weighs on both sides alike; prints each round's ratio and the ratio of the
-#          mean rates. On a shared VM one pair's ratio is within the noise of a 10 % target.
+# --durable-bare async|blocking|delayed  (success mode) a third server after bare Jetty:
+#          DurableBareJetty, bare Jetty's handler answering only after the check-in's line is synced
+#          to a log file, with the same group commit as seqguard's store, answered by the group's
+#          leader (async, as seqguard), by each request's own parked thread (blocking), or by the
+#          leader after a commit delay (delayed): what the least durable server of each design
+#          reaches on this machine. Adds WRITER and RATIO lines for it.
+# --repeat N  (scale mode; 1 or even) N rounds of the two runs, in the order 10,000 then large in
+#          odd rounds and large then 10,000 in even ones (ABBA), so that a machine whose speed drifts
+#          during the rounds weighs on both sides alike; prints each round's ratio and the ratio of
+#          the mean rates. On a shared VM one pair's ratio is within the noise of a 10 % target.
 # --order  scattered (default since 2026-11-27, 19:15 UTC): each wrk thread walks its agents with
 #          a fixed stride, so consecutive check-ins come from agents far apart, as from a fleet
 #          whose timers are not in step. sequential (every figure in docs/PERFORMANCE.md before
@@ -73,8 +74,8 @@ while [ $# -gt 0 ]; do
 done
 case "$mode" in success|errors|scale) ;; *) echo "unknown mode: $mode" >&2; exit 2 ;; esac
 case "$order" in sequential|scattered) ;; *) echo "unknown order: $order" >&2; exit 2 ;; esac
-case "$durable_bare" in ""|async|blocking) ;; *) echo "unknown --durable-bare mode: $durable_bare" >&2; exit 2 ;; esac
-[[ "$repeat" =~ ^[1-9][0-9]*$ ]] || { echo "--repeat must be a positive whole number: $repeat" >&2; exit 2; }
+case "$durable_bare" in ""|async|blocking|delayed) ;; *) echo "unknown --durable-bare mode: $durable_bare" >&2; exit 2 ;; esac
+[[ "$repeat" =~ ^[1-9][0-9]*$ ]] && { [ "$repeat" = 1 ] || [ $((repeat % 2)) = 0 ]; } || { echo "--repeat must be 1 or an even number (ABBA order): $repeat" >&2; exit 2; }
 [ "$repeat" = 1 ] || [ "$mode" = scale ] || { echo "--repeat is for --mode scale" >&2; exit 2; }
 [ -z "$durable_bare" ] || [ "$mode" = success ] || { echo "--durable-bare is for --mode success" >&2; exit 2; }
 
@@ -108,6 +109,9 @@ writer_meters() { # -> "groups requests commit-seconds busy-seconds cache-misses
       /^seqguard_sqlite_group_commit_seconds_sum/ { s += $NF }
       /^seqguard_sqlite_agent_cache_misses_total / { m = $NF }
       END { printf "%d %d %.6f %.6f %d\n", g, r, c, s, m }'
+}
+durable_meters() { # -> the same five fields for DurableBareJetty (its /stats; no cache, no misses)
+  curl -fsS "http://127.0.0.1:$durable_port/stats" | awk '{ printf "%d %d %.6f %.6f 0\n", $1, $2, $3, $3 }'
 }
 
 work=$(mktemp -d)
@@ -152,7 +156,7 @@ run_wrk() { # label url agents server-pid
   # The whole machine's CPU during the measured run: on a shared VM, 'st' (stolen by the host) and
   # 'id' tell how far the figures can be trusted.
   local writer_before="" t_measure
-  case "$label" in seqguard*) writer_before=$(writer_meters) ;; esac
+  case "$label" in seqguard*) writer_before=$(writer_meters) ;; durable-bare) writer_before=$(durable_meters) ;; esac
   t_measure=$(now_ms)
   local server_ticks
   server_ticks=$(cpu_ticks "$server")
@@ -178,9 +182,12 @@ run_wrk() { # label url agents server-pid
   # The SQLite writer's meters over the measured run: commits per second, requests per commit,
   # time per commit (its fsync included), and the share of the wall time the writer was busy.
   if [ -n "$writer_before" ]; then
-    echo "$writer_before $(writer_meters) $(( $(now_ms) - t_measure ))" | awk -v label="$label" '{
+    local writer_after
+    case "$label" in durable-bare) writer_after=$(durable_meters) ;; *) writer_after=$(writer_meters) ;; esac
+    echo "$writer_before $writer_after $(( $(now_ms) - t_measure ))" | awk -v label="$label" '{
         groups = $6 - $1; size = $7 - $2; secs = $8 - $3; busy = $9 - $4; misses = $10 - $5; wall = $11 / 1000
-        if (groups > 0) printf "WRITER target=%s groups_per_s=%d mean_group=%.1f mean_commit_ms=%.3f busy=%d%% cache_misses_per_check_in=%.3f\n", label, groups / wall, size / groups, 1000 * secs / groups, 100 * busy / wall, misses / size
+        misses_text = label ~ /^seqguard/ ? sprintf(" cache_misses_per_check_in=%.3f", misses / size) : ""
+        if (groups > 0) printf "WRITER target=%s groups_per_s=%d mean_group=%.1f mean_commit_ms=%.3f busy=%d%%%s\n", label, groups / wall, size / groups, 1000 * secs / groups, 100 * busy / wall, misses_text
         else printf "WRITER target=%s groups_per_s=0 (nothing written) busy=%d%%\n", label, 100 * busy / wall
       }'
   fi
@@ -296,7 +303,7 @@ if [ "$skip_bare" = false ]; then
   pids+=("$bare_pid")
   wait_http "http://127.0.0.1:$bare_port/"
   run_wrk bare-jetty "http://127.0.0.1:$bare_port/agent/v1/requests" "$agents" "$bare_pid"
-  kill "$bare_pid"; wait "$bare_pid" 2>/dev/null || true
+  kill "$bare_pid" 2>/dev/null || true; wait "$bare_pid" 2>/dev/null || true
 fi
 if [ -n "$durable_bare" ]; then
   durable_port=$(free_port)
@@ -305,7 +312,7 @@ if [ -n "$durable_bare" ]; then
   pids+=("$durable_pid")
   wait_http "http://127.0.0.1:$durable_port/"
   run_wrk durable-bare "http://127.0.0.1:$durable_port/agent/v1/requests" "$agents" "$durable_pid"
-  kill "$durable_pid"; wait "$durable_pid" 2>/dev/null || true
+  kill "$durable_pid" 2>/dev/null || true; wait "$durable_pid" 2>/dev/null || true
 fi
 if [ "$skip_bare" = false ] || [ -n "$durable_bare" ]; then
   python3 - "$work" <<'PY'

@@ -22,22 +22,29 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * The physical limit of a <em>durable</em> acknowledgement, for the HTTP load benchmark: {@link
- * BareJetty}'s handler, except that each check-in is answered only once a line for it
+ * The least durable server, for the HTTP load benchmark: {@link BareJetty}'s handler, except that each check-in is answered only once a line for it
  * ({@code GUID,sequence}) has been written to a log file and synced ({@code fdatasync}), with the
  * same group commit and the same asynchronous answer as seqguard's SQLite store: the request
  * thread queues the line and returns; a thread that finds the lock free leads, writes everything
  * queued with one {@code write} and one sync, releases the lock and answers its group. In mode
  * {@code blocking} each request thread instead waits (parked) until its line is synced, by itself
  * as leader or by another, and answers its own request: seqguard's design before its asynchronous
- * check-in (docs/PERFORMANCE.md, item 6).
+ * check-in (docs/PERFORMANCE.md, item 6). In mode {@code delayed} the answers are the leader's, as
+ * in {@code async}, but once groups are of 8 or more the leader first waits, up to
+ * {@code -Ddurable.delay.us} (500), for as many lines as the last group and the queue held together:
+ * a commit delay (as PostgreSQL's {@code commit_delay}), which lets the check-ins just answered come
+ * back in time for the next sync when a few connections each wait for their answer (wrk), and which
+ * would only add latency for a fleet whose agents send independently.
  *
- * <p>No check, no state, no SQLite: the least any server must do to acknowledge durably on this
- * machine. The log is preallocated and overwritten in a circle, so a sync never has to write the
+ * <p>{@code GET /stats} answers "groups lines locked-seconds" so far, for the benchmark's
+ * {@code WRITER} line.
+ *
+ * <p>No check, no state, no SQLite: what a server of each design reaches on a machine when it does
+ * nothing but acknowledge durably (a measure of these designs, not a bound on every design). The log is preallocated and overwritten in a circle, so a sync never has to write the
  * file's size (as SQLite's WAL, reused after each checkpoint). {@code bench/load-http.sh
  * --durable-bare} drives it with the same wrk settings as seqguard and bare Jetty.
  *
- * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar io.seqguard.benchmarks.DurableBareJetty PORT DIR [async|blocking]}
+ * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar io.seqguard.benchmarks.DurableBareJetty PORT DIR [async|blocking|delayed]}
  */
 public final class DurableBareJetty {
     private static final long LOG_BYTES = 64L << 20;
@@ -80,9 +87,16 @@ public final class DurableBareJetty {
         private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
         private final ReentrantLock lock = new ReentrantLock();
         private final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
+        private final long maxDelayNanos;
+        private int lastGroup;
         private long position;
+        // Written under the lock, read by /stats.
+        private volatile long groups;
+        private volatile long lines;
+        private volatile long lockedNanos;
 
-        DurableLog(Path file) throws IOException {
+        DurableLog(Path file, long maxDelayNanos) throws IOException {
+            this.maxDelayNanos = maxDelayNanos;
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             ByteBuffer zeros = ByteBuffer.allocate(1 << 20);
             for (long at = 0; at < LOG_BYTES; at += zeros.capacity()) {
@@ -116,7 +130,16 @@ public final class DurableBareJetty {
             while (!queue.isEmpty() && lock.tryLock()) {
                 List<Pending> group = new ArrayList<>();
                 Throwable failure = null;
+                long locked = System.nanoTime();
                 try {
+                    if (maxDelayNanos > 0 && lastGroup >= 8) {
+                        // Commit delay: wait for the check-ins of the group being answered to come back.
+                        int want = lastGroup + queue.size();
+                        long deadline = System.nanoTime() + maxDelayNanos;
+                        while (queue.size() < want && System.nanoTime() < deadline) {
+                            LockSupport.parkNanos(20_000);
+                        }
+                    }
                     buffer.clear();
                     for (Pending p = queue.peek(); p != null && buffer.remaining() >= p.line.length; p = queue.peek()) {
                         queue.poll();
@@ -124,6 +147,7 @@ public final class DurableBareJetty {
                         group.add(p);
                     }
                     buffer.flip();
+                    lastGroup = group.size();
                     if (position + buffer.remaining() > LOG_BYTES) {
                         position = 0;
                     }
@@ -131,19 +155,30 @@ public final class DurableBareJetty {
                         position += channel.write(buffer, position);
                     }
                     channel.force(false);
-                } catch (IOException | RuntimeException e) {
+                } catch (Throwable e) {
+                    // Every request taken from the queue is answered, with the failure if there was one.
                     failure = e;
                 } finally {
+                    groups++;
+                    lines += group.size();
+                    lockedNanos += System.nanoTime() - locked;
                     lock.unlock();
                 }
                 for (Pending p : group) {
                     p.failure = failure;
                     p.synced = true;
                     if (p.waiter == null) {
-                        p.answer();
+                        try {
+                            p.answer();
+                        } catch (RuntimeException e) {
+                            p.callback.failed(e);
+                        }
                     } else if (p != own) {
                         LockSupport.unpark(p.waiter);
                     }
+                }
+                if (failure instanceof Error error) {
+                    throw error;
                 }
                 if (own != null && own.synced) {
                     Pending next = queue.peek();
@@ -154,16 +189,22 @@ public final class DurableBareJetty {
                 }
             }
         }
+
+        /** "groups lines locked-seconds": what {@code bench/load-http.sh} reads as the writer's meters. */
+        String stats() {
+            return groups + " " + lines + " " + lockedNanos / 1e9 + "\n";
+        }
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 2 || args.length > 3 || (args.length == 3 && !args[2].matches("async|blocking"))) {
-            System.err.println("usage: DurableBareJetty PORT DIR [async|blocking]");
+        if (args.length < 2 || args.length > 3 || (args.length == 3 && !args[2].matches("async|blocking|delayed"))) {
+            System.err.println("usage: DurableBareJetty PORT DIR [async|blocking|delayed]");
             System.exit(2);
         }
         int port = Integer.parseInt(args[0]);
         boolean blocking = args.length == 3 && args[2].equals("blocking");
-        DurableLog log = new DurableLog(Files.createDirectories(Path.of(args[1])).resolve("durable-bare.log"));
+        long delay = args.length == 3 && args[2].equals("delayed") ? Long.getLong("durable.delay.us", 500) * 1000 : 0;
+        DurableLog log = new DurableLog(Files.createDirectories(Path.of(args[1])).resolve("durable-bare.log"), delay);
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -172,6 +213,10 @@ public final class DurableBareJetty {
         server.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
+                if (request.getHttpURI().getPath().equals("/stats")) {
+                    response.write(true, ByteBuffer.wrap(log.stats().getBytes(StandardCharsets.US_ASCII)), callback);
+                    return true;
+                }
                 String guid = request.getHeaders().get("Agent-Guid");
                 String sequence = request.getHeaders().get("Agent-Sequence");
                 byte[] line = (guid + "," + sequence + "\n").getBytes(StandardCharsets.US_ASCII);
