@@ -22,29 +22,34 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * The least durable server, for the HTTP load benchmark: {@link BareJetty}'s handler, except that each check-in is answered only once a line for it
- * ({@code GUID,sequence}) has been written to a log file and synced ({@code fdatasync}), with the
- * same group commit and the same asynchronous answer as seqguard's SQLite store: the request
- * thread queues the line and returns; a thread that finds the lock free leads, writes everything
- * queued with one {@code write} and one sync, releases the lock and answers its group. In mode
- * {@code blocking} each request thread instead waits (parked) until its line is synced, by itself
- * as leader or by another, and answers its own request: seqguard's design before its asynchronous
- * check-in (docs/PERFORMANCE.md, item 6). In mode {@code delayed} the answers are the leader's, as
- * in {@code async}, but once groups are of 8 or more the leader first waits, up to
- * {@code -Ddurable.delay.us} (500), for as many lines as the last group and the queue held together:
- * a commit delay (as PostgreSQL's {@code commit_delay}), which lets the check-ins just answered come
- * back in time for the next sync when a few connections each wait for their answer (wrk), and which
- * would only add latency for a fleet whose agents send independently.
+ * The least durable server, for the HTTP load benchmark: {@link BareJetty}'s handler, except that
+ * each check-in is answered only once a line for it ({@code GUID,sequence}) has been written to a
+ * log file and synced ({@code fdatasync}), with the same group commit as seqguard's SQLite store:
+ * the request thread queues the line; a thread that finds the lock free leads, writes everything
+ * queued with one {@code write} and one sync, and releases the lock. Three designs answer:
  *
- * <p>{@code GET /stats} answers "groups lines locked-seconds" so far, for the benchmark's
- * {@code WRITER} line.
+ * <ul>
+ *   <li>{@code async} (seqguard's): the leader answers its group as soon as the sync is done, and
+ *       the request threads return at once;
+ *   <li>{@code blocking} (seqguard's before its asynchronous check-in, docs/PERFORMANCE.md item
+ *       6): each request thread waits, parked, until its line is synced, and answers itself;
+ *   <li>{@code delayed}: as {@code async}, but once groups are of 8 or more the leader first waits,
+ *       up to {@code -Ddurable.delay.us} (500), for as many lines as the last group and the queue
+ *       held together: a commit delay (as PostgreSQL's {@code commit_delay}), which lets the
+ *       check-ins just answered come back in time for the next sync when a few connections each
+ *       wait for their answer (wrk), and which would only add latency for a fleet whose agents
+ *       send on their own timers.
+ * </ul>
  *
  * <p>No check, no state, no SQLite: what a server of each design reaches on a machine when it does
- * nothing but acknowledge durably (a measure of these designs, not a bound on every design). The log is preallocated and overwritten in a circle, so a sync never has to write the
- * file's size (as SQLite's WAL, reused after each checkpoint). {@code bench/load-http.sh
- * --durable-bare} drives it with the same wrk settings as seqguard and bare Jetty.
+ * nothing but acknowledge durably (a measure of these designs, not a bound on every design). The
+ * log is preallocated and overwritten in a circle, so a sync never has to write the file's size
+ * (as SQLite's WAL, reused after each checkpoint). {@code GET /stats} answers "groups lines
+ * locked-seconds" so far, for the benchmark's {@code WRITER} line. {@code bench/load-http.sh
+ * --durable-bare MODE} drives it with the same wrk settings as seqguard and bare Jetty.
  *
- * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar io.seqguard.benchmarks.DurableBareJetty PORT DIR [async|blocking|delayed]}
+ * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar
+ * io.seqguard.benchmarks.DurableBareJetty PORT DIR [async|blocking|delayed]}
  */
 public final class DurableBareJetty {
     private static final long LOG_BYTES = 64L << 20;
@@ -52,7 +57,7 @@ public final class DurableBareJetty {
     private DurableBareJetty() {
     }
 
-    /** One answer owed after the sync: written by the leader (async), or by {@code waiter} once {@code synced}. */
+    /** One answer owed after the sync: written by the leader, or by {@code waiter} once {@code synced}. */
     private static final class Pending {
         final byte[] line;
         final byte[] body;
@@ -106,7 +111,7 @@ public final class DurableBareJetty {
             channel.force(true);
         }
 
-        /** Queues {@code pending}; returns once its answer is written (async) or, when blocking, once it is synced and answered. */
+        /** Queues {@code pending}; returns at once (async, delayed) or once it is synced and answered (blocking). */
         void submit(Pending pending) {
             queue.add(pending);
             if (pending.waiter == null) {
@@ -203,7 +208,8 @@ public final class DurableBareJetty {
         }
         int port = Integer.parseInt(args[0]);
         boolean blocking = args.length == 3 && args[2].equals("blocking");
-        long delay = args.length == 3 && args[2].equals("delayed") ? Long.getLong("durable.delay.us", 500) * 1000 : 0;
+        boolean delayed = args.length == 3 && args[2].equals("delayed");
+        long delay = delayed ? Long.getLong("durable.delay.us", 500) * 1000 : 0;
         DurableLog log = new DurableLog(Files.createDirectories(Path.of(args[1])).resolve("durable-bare.log"), delay);
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
@@ -226,7 +232,8 @@ public final class DurableBareJetty {
             }
         });
         server.start();
-        System.out.println("durable bare jetty (" + (blocking ? "blocking" : "async") + ") listening on 127.0.0.1:" + connector.getLocalPort());
+        String mode = blocking ? "blocking" : delayed ? "delayed" : "async";
+        System.out.println("durable bare jetty (" + mode + ") listening on 127.0.0.1:" + connector.getLocalPort());
         server.join();
     }
 }
