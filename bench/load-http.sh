@@ -47,7 +47,8 @@
 # measured run's kind after the count-based one (default none): on a slow machine the JIT's C2
 # compiler is still busy well into the measured run after 100,000 requests (docs/PERFORMANCE.md,
 # item 27), and this measures the steady state instead. --jfr FILE
-# records the server with JFR into FILE.<label>.jfr. KEEP_WORK=1 keeps the temporary folder (the
+# records the server with JFR into FILE.<label>.jfr. BARE_JAVA_OPTS (environment) adds JVM options to
+# the bare and durable servers (a profiler's agent, say), as --java-opts does to seqguard's. KEEP_WORK=1 keeps the temporary folder (the
 # servers' copies with logs/ and data/) and prints its path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -298,7 +299,7 @@ fi
 
 if [ "$skip_bare" = false ]; then
   bare_port=$(free_port)
-  java -Xmx$heap -cp benchmarks/target/benchmarks.jar io.seqguard.benchmarks.BareJetty "$bare_port" >"$work/bare.out" 2>&1 &
+  java -Xmx$heap ${BARE_JAVA_OPTS:-} -cp benchmarks/target/benchmarks.jar io.seqguard.benchmarks.BareJetty "$bare_port" >"$work/bare.out" 2>&1 &
   bare_pid=$!
   pids+=("$bare_pid")
   wait_http "http://127.0.0.1:$bare_port/"
@@ -307,7 +308,7 @@ if [ "$skip_bare" = false ]; then
 fi
 if [ -n "$durable_bare" ]; then
   durable_port=$(free_port)
-  java -Xmx$heap -cp benchmarks/target/benchmarks.jar io.seqguard.benchmarks.DurableBareJetty "$durable_port" "$work/durable-bare-log" "$durable_bare" >"$work/durable-bare.out" 2>&1 &
+  java -Xmx$heap ${BARE_JAVA_OPTS:-} -cp benchmarks/target/benchmarks.jar io.seqguard.benchmarks.DurableBareJetty "$durable_port" "$work/durable-bare-log" "$durable_bare" >"$work/durable-bare.out" 2>&1 &
   durable_pid=$!
   pids+=("$durable_pid")
   wait_http "http://127.0.0.1:$durable_port/"
