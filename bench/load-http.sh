@@ -27,10 +27,12 @@
 #          leader (async, as seqguard), by each request's own parked thread (blocking), or by the
 #          leader after a commit delay (delayed): what the least durable server of each design
 #          reaches on this machine. Adds WRITER and RATIO lines for it.
-# --repeat N  (scale mode; 1 or even) N rounds of the two runs, in the order 10,000 then large in
-#          odd rounds and large then 10,000 in even ones (ABBA), so that a machine whose speed drifts
-#          during the rounds weighs on both sides alike; prints each round's ratio and the ratio of
-#          the mean rates. On a shared VM one pair's ratio is within the noise of a 10 % target.
+# --repeat N  (success and scale modes; 1 or even) N rounds of the runs, every even round in the
+#          reverse order (ABBA: success seqguard, bare Jetty, durable server, then the other way
+#          round; scale 10,000 then large, then the other way round), so that a machine whose speed
+#          drifts during the rounds weighs on both sides alike; prints each round's ratios and the
+#          ratios of the mean rates (and p99s). On a shared VM one pair's ratio is within the noise
+#          of a 10 % target.
 # --order  scattered (default since 2026-11-27, 19:15 UTC): each wrk thread walks its agents with
 #          a fixed stride, so consecutive check-ins come from agents far apart, as from a fleet
 #          whose timers are not in step. sequential (every figure in docs/PERFORMANCE.md before
@@ -77,7 +79,7 @@ case "$mode" in success|errors|scale) ;; *) echo "unknown mode: $mode" >&2; exit
 case "$order" in sequential|scattered) ;; *) echo "unknown order: $order" >&2; exit 2 ;; esac
 case "$durable_bare" in ""|async|blocking|delayed) ;; *) echo "unknown --durable-bare mode: $durable_bare" >&2; exit 2 ;; esac
 [[ "$repeat" =~ ^[1-9][0-9]*$ ]] && { [ "$repeat" = 1 ] || [ $((repeat % 2)) = 0 ]; } || { echo "--repeat must be 1 or an even number (ABBA order): $repeat" >&2; exit 2; }
-[ "$repeat" = 1 ] || [ "$mode" = scale ] || { echo "--repeat is for --mode scale" >&2; exit 2; }
+[ "$repeat" = 1 ] || [ "$mode" != errors ] || { echo "--repeat is for --mode success and scale" >&2; exit 2; }
 [ -z "$durable_bare" ] || [ "$mode" = success ] || { echo "--durable-bare is for --mode success" >&2; exit 2; }
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
@@ -157,7 +159,7 @@ run_wrk() { # label url agents server-pid
   # The whole machine's CPU during the measured run: on a shared VM, 'st' (stolen by the host) and
   # 'id' tell how far the figures can be trusted.
   local writer_before="" t_measure
-  case "$label" in seqguard*) writer_before=$(writer_meters) ;; durable-bare) writer_before=$(durable_meters) ;; esac
+  case "$label" in seqguard*) writer_before=$(writer_meters) ;; durable-bare*) writer_before=$(durable_meters) ;; esac
   t_measure=$(now_ms)
   local server_ticks
   server_ticks=$(cpu_ticks "$server")
@@ -184,10 +186,10 @@ run_wrk() { # label url agents server-pid
   # time per commit (its fsync included), and the share of the wall time the writer was busy.
   if [ -n "$writer_before" ]; then
     local writer_after
-    case "$label" in durable-bare) writer_after=$(durable_meters) ;; *) writer_after=$(writer_meters) ;; esac
+    case "$label" in durable-bare*) writer_after=$(durable_meters) ;; *) writer_after=$(writer_meters) ;; esac
     echo "$writer_before $writer_after $(( $(now_ms) - t_measure ))" | awk -v label="$label" '{
         groups = $6 - $1; size = $7 - $2; secs = $8 - $3; busy = $9 - $4; misses = $10 - $5; wall = $11 / 1000
-        misses_text = label ~ /^seqguard/ ? sprintf(" cache_misses_per_check_in=%.3f", misses / size) : ""
+        misses_text = label ~ /^seqguard/ && size > 0 ? sprintf(" cache_misses_per_check_in=%.3f", misses / size) : ""
         if (groups > 0) printf "WRITER target=%s groups_per_s=%d mean_group=%.1f mean_commit_ms=%.3f busy=%d%%%s\n", label, groups / wall, size / groups, 1000 * secs / groups, 100 * busy / wall, misses_text
         else printf "WRITER target=%s groups_per_s=0 (nothing written) busy=%d%%\n", label, 100 * busy / wall
       }'
@@ -269,10 +271,10 @@ PY
   exit 0
 fi
 
-start_seqguard seqguard
-echo "STARTUP agents=0 ms=$startup_ms"
-url="http://127.0.0.1:$agent_port/agent/v1/requests"
 if [ "$mode" = errors ]; then
+  start_seqguard seqguard
+  echo "STARTUP agents=0 ms=$startup_ms"
+  url="http://127.0.0.1:$agent_port/agent/v1/requests"
   # Warm-up registers every agent (and fills the hour's table cap); the measured run is all stale.
   run_wrk seqguard "$url" "$agents" "$sg_pid"
   errors=$(metric "$admin_port" 'seqguard_sequence_errors_total')
@@ -291,42 +293,77 @@ if [ "$mode" = errors ]; then
   echo "CHECK server.log sequence-error lines=$lines of $errors sequence errors ($([ "$lines" = "$errors" ] && echo complete || echo MISSING))"
   # grep -c exits 1 when it counts 0, which with pipefail would end the script with a failure.
   echo "CHECK console lines mentioning drops: $(grep -ci 'dropped\|discard' "$sg_home/console.out" || true)"
-else
-  run_wrk seqguard "$url" "$agents" "$sg_pid"
-  echo "METRIC registered=$(metric "$admin_port" 'seqguard_checkins_total[{]outcome="registered"') accepted=$(metric "$admin_port" 'seqguard_checkins_total[{]outcome="accepted"')"
-  stop_seqguard
+  [ "$skip_bare" = true ] && exit 0
 fi
 
-if [ "$skip_bare" = false ]; then
+# The servers of a success run (and bare Jetty's run after an errors run); each takes its label.
+run_seqguard() { # label
+  start_seqguard "$1"
+  echo "STARTUP agents=0 ms=$startup_ms"
+  run_wrk "$1" "http://127.0.0.1:$agent_port/agent/v1/requests" "$agents" "$sg_pid"
+  echo "METRIC registered=$(metric "$admin_port" 'seqguard_checkins_total[{]outcome="registered"') accepted=$(metric "$admin_port" 'seqguard_checkins_total[{]outcome="accepted"')"
+  stop_seqguard
+}
+run_bare() { # label
   bare_port=$(free_port)
-  java -Xmx$heap ${BARE_JAVA_OPTS:-} -cp benchmarks/target/benchmarks.jar io.seqguard.benchmarks.BareJetty "$bare_port" >"$work/bare.out" 2>&1 &
+  java -Xmx$heap ${BARE_JAVA_OPTS:-} -cp benchmarks/target/benchmarks.jar io.seqguard.benchmarks.BareJetty "$bare_port" >"$work/$1.out" 2>&1 &
   bare_pid=$!
   pids+=("$bare_pid")
   wait_http "http://127.0.0.1:$bare_port/"
-  run_wrk bare-jetty "http://127.0.0.1:$bare_port/agent/v1/requests" "$agents" "$bare_pid"
+  run_wrk "$1" "http://127.0.0.1:$bare_port/agent/v1/requests" "$agents" "$bare_pid"
   kill "$bare_pid" 2>/dev/null || true; wait "$bare_pid" 2>/dev/null || true
-fi
-if [ -n "$durable_bare" ]; then
+}
+run_durable() { # label
   durable_port=$(free_port)
-  java -Xmx$heap ${BARE_JAVA_OPTS:-} -cp benchmarks/target/benchmarks.jar io.seqguard.benchmarks.DurableBareJetty "$durable_port" "$work/durable-bare-log" "$durable_bare" >"$work/durable-bare.out" 2>&1 &
+  java -Xmx$heap ${BARE_JAVA_OPTS:-} -cp benchmarks/target/benchmarks.jar io.seqguard.benchmarks.DurableBareJetty "$durable_port" "$work/$1-log" "$durable_bare" >"$work/$1.out" 2>&1 &
   durable_pid=$!
   pids+=("$durable_pid")
   wait_http "http://127.0.0.1:$durable_port/"
-  run_wrk durable-bare "http://127.0.0.1:$durable_port/agent/v1/requests" "$agents" "$durable_pid"
+  run_wrk "$1" "http://127.0.0.1:$durable_port/agent/v1/requests" "$agents" "$durable_pid"
   kill "$durable_pid" 2>/dev/null || true; wait "$durable_pid" 2>/dev/null || true
-fi
+}
+
+servers=""
+[ "$mode" = errors ] || servers="seqguard"
+[ "$skip_bare" = true ] || servers="$servers bare-jetty"
+[ -z "$durable_bare" ] || servers="$servers durable-bare"
+for round in $(seq 1 "$repeat"); do
+  in_turn=$servers
+  # ABBA: every even round runs the servers in the reverse order.
+  [ $((round % 2)) = 1 ] || in_turn=$(echo $servers | tr ' ' '\n' | tac | tr '\n' ' ')
+  for server in $in_turn; do
+    label=$server
+    [ "$repeat" = 1 ] || label="$server-round$round"
+    case "$server" in
+      seqguard) run_seqguard "$label" ;;
+      bare-jetty) run_bare "$label" ;;
+      durable-bare) run_durable "$label" ;;
+    esac
+  done
+done
+
 if [ "$skip_bare" = false ] || [ -n "$durable_bare" ]; then
-  python3 - "$work" <<'PY'
+  python3 - "$work" "$repeat" <<'PY'
 import os, re, sys
+work, repeat = sys.argv[1], int(sys.argv[2])
 def parse(label):
-    path = os.path.join(sys.argv[1], label + ".wrk")
+    path = os.path.join(work, label + ".wrk")
     if not os.path.exists(path):
         return None
     line = [l for l in open(path) if l.startswith("RESULT")][0]
     return {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", line)}
-runs = {label: parse(label) for label in ("seqguard", "bare-jetty", "durable-bare")}
+def runs(server):
+    found = [parse(server if repeat == 1 else "%s-round%d" % (server, r)) for r in range(1, repeat + 1)]
+    return None if None in found else found
+servers = {s: runs(s) for s in ("seqguard", "bare-jetty", "durable-bare")}
+mean = lambda rs, k: sum(r[k] for r in rs) / len(rs)
 for a, b in (("seqguard", "bare-jetty"), ("seqguard", "durable-bare"), ("durable-bare", "bare-jetty")):
-    if runs[a] and runs[b]:
-        print("RATIO rps %s/%s = %.2f; p99 %s/%s = %.2f" % (a, b, runs[a]["rps"] / runs[b]["rps"], a, b, runs[a]["p99_ms"] / runs[b]["p99_ms"]))
+    ra, rb = servers[a], servers[b]
+    if ra and rb:
+        if repeat > 1:
+            for i in range(repeat):
+                print("RATIO round=%d rps %s/%s = %.2f; p99 %s/%s = %.2f" % (i + 1, a, b, ra[i]["rps"] / rb[i]["rps"], a, b, ra[i]["p99_ms"] / rb[i]["p99_ms"]))
+        print("RATIO rps %s/%s = %.2f; p99 %s/%s = %.2f%s" % (a, b, mean(ra, "rps") / mean(rb, "rps"), a, b, mean(ra, "p99_ms") / mean(rb, "p99_ms"),
+                                                           "" if repeat == 1 else " (mean rates and p99s over %d rounds, ABBA order)" % repeat))
 PY
 fi
