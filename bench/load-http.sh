@@ -21,7 +21,7 @@
 # scale    no bare Jetty; seqguard twice on pre-filled files (AgentFill): 10,000 and --scale-agents
 #          registered agents. Reports start-up (launch to /readyz 200), heap after a full GC
 #          (jcmd GC.heap_info) and throughput of the same wrk run over all the agents.
-# --durable-bare async|blocking|delayed  (success mode) a third server after bare Jetty:
+# --durable-bare async|blocking|delayed  (success mode) one more server, after bare Jetty:
 #          DurableBareJetty, bare Jetty's handler answering only after the check-in's line is synced
 #          to a log file, with the same group commit as seqguard's store, answered by the group's
 #          leader (async, as seqguard), by each request's own parked thread (blocking), or by the
@@ -80,6 +80,7 @@ case "$order" in sequential|scattered) ;; *) echo "unknown order: $order" >&2; e
 case "$durable_bare" in ""|async|blocking|delayed) ;; *) echo "unknown --durable-bare mode: $durable_bare" >&2; exit 2 ;; esac
 [[ "$repeat" =~ ^[1-9][0-9]*$ ]] && { [ "$repeat" = 1 ] || [ $((repeat % 2)) = 0 ]; } || { echo "--repeat must be 1 or an even number (ABBA order): $repeat" >&2; exit 2; }
 [ "$repeat" = 1 ] || [ "$mode" != errors ] || { echo "--repeat is for --mode success and scale" >&2; exit 2; }
+[ "$repeat" = 1 ] || [ "$mode" != success ] || [ "$skip_bare" = false ] || [ -n "$durable_bare" ] || { echo "--repeat in a success run compares servers: drop --skip-bare or add --durable-bare" >&2; exit 2; }
 [ -z "$durable_bare" ] || [ "$mode" = success ] || { echo "--durable-bare is for --mode success" >&2; exit 2; }
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
@@ -118,8 +119,10 @@ durable_meters() { # -> the same five fields for DurableBareJetty (its /stats; n
 }
 
 work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; [ -n "${KEEP_WORK:-}" ] && echo "work dir kept: $work" || rm -rf "$work"; }
+# Stops what is still running: the servers, and whatever run_wrk left behind when the script ends in
+# a run (wrk, vmstat, the fsync probe). jobs -pr lists only this shell's children that still run, so
+# no process id that ended earlier (and may be someone else's now) is signalled.
+cleanup() { for p in $(jobs -pr); do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; [ -n "${KEEP_WORK:-}" ] && echo "work dir kept: $work" || rm -rf "$work"; }
 trap cleanup EXIT
 
 # Count-based warm-up: every agent gets at least one request (first contact registers it) and the
@@ -214,7 +217,6 @@ start_seqguard() { # label [db file to use]
   t0=$(now_ms)
   JAVA_OPTS="$opts" "$sg_home/bin/seqguard" run >"$sg_home/console.out" 2>&1 &
   sg_pid=$!
-  pids+=("$sg_pid")
   wait_http "http://127.0.0.1:$agent_port/readyz"
   startup_ms=$(( $(now_ms) - t0 ))
 }
@@ -299,16 +301,15 @@ fi
 # The servers of a success run (and bare Jetty's run after an errors run); each takes its label.
 run_seqguard() { # label
   start_seqguard "$1"
-  echo "STARTUP agents=0 ms=$startup_ms"
+  echo "STARTUP target=$1 agents=0 ms=$startup_ms"
   run_wrk "$1" "http://127.0.0.1:$agent_port/agent/v1/requests" "$agents" "$sg_pid"
-  echo "METRIC registered=$(metric "$admin_port" 'seqguard_checkins_total[{]outcome="registered"') accepted=$(metric "$admin_port" 'seqguard_checkins_total[{]outcome="accepted"')"
+  echo "METRIC target=$1 registered=$(metric "$admin_port" 'seqguard_checkins_total[{]outcome="registered"') accepted=$(metric "$admin_port" 'seqguard_checkins_total[{]outcome="accepted"')"
   stop_seqguard
 }
 run_bare() { # label
   bare_port=$(free_port)
   java -Xmx$heap ${BARE_JAVA_OPTS:-} -cp benchmarks/target/benchmarks.jar io.seqguard.benchmarks.BareJetty "$bare_port" >"$work/$1.out" 2>&1 &
   bare_pid=$!
-  pids+=("$bare_pid")
   wait_http "http://127.0.0.1:$bare_port/"
   run_wrk "$1" "http://127.0.0.1:$bare_port/agent/v1/requests" "$agents" "$bare_pid"
   kill "$bare_pid" 2>/dev/null || true; wait "$bare_pid" 2>/dev/null || true
@@ -317,7 +318,6 @@ run_durable() { # label
   durable_port=$(free_port)
   java -Xmx$heap ${BARE_JAVA_OPTS:-} -cp benchmarks/target/benchmarks.jar io.seqguard.benchmarks.DurableBareJetty "$durable_port" "$work/$1-log" "$durable_bare" >"$work/$1.out" 2>&1 &
   durable_pid=$!
-  pids+=("$durable_pid")
   wait_http "http://127.0.0.1:$durable_port/"
   run_wrk "$1" "http://127.0.0.1:$durable_port/agent/v1/requests" "$agents" "$durable_pid"
   kill "$durable_pid" 2>/dev/null || true; wait "$durable_pid" 2>/dev/null || true
