@@ -125,6 +125,34 @@ work=$(mktemp -d)
 cleanup() { for p in $(jobs -pr); do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; [ -n "${KEEP_WORK:-}" ] && echo "work dir kept: $work" || rm -rf "$work"; }
 trap cleanup EXIT
 
+# RATIO lines for each pair "a:b" of runs (labels without --repeat's round suffix): rate and p99 of
+# a over b, per round when --repeat is over 1, then of the mean rates and p99s. A pair with a run
+# missing (a server not asked for) is left out.
+ratios() { # pair...
+  python3 - "$work" "$repeat" "$@" <<'PY'
+import os, re, sys
+work, repeat, pairs = sys.argv[1], int(sys.argv[2]), [p.split(":") for p in sys.argv[3:]]
+def parse(label):
+    path = os.path.join(work, label + ".wrk")
+    if not os.path.exists(path):
+        return None
+    line = [l for l in open(path) if l.startswith("RESULT")][0]
+    return {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", line)}
+def runs(label):
+    found = [parse(label if repeat == 1 else "%s-round%d" % (label, r)) for r in range(1, repeat + 1)]
+    return None if None in found else found
+mean = lambda rs, k: sum(r[k] for r in rs) / len(rs)
+for a, b in pairs:
+    ra, rb = runs(a), runs(b)
+    if ra and rb:
+        if repeat > 1:
+            for i in range(repeat):
+                print("RATIO round=%d rps %s/%s = %.2f; p99 %s/%s = %.2f" % (i + 1, a, b, ra[i]["rps"] / rb[i]["rps"], a, b, ra[i]["p99_ms"] / rb[i]["p99_ms"]))
+        print("RATIO rps %s/%s = %.2f; p99 %s/%s = %.2f%s" % (a, b, mean(ra, "rps") / mean(rb, "rps"), a, b, mean(ra, "p99_ms") / mean(rb, "p99_ms"),
+                                                           "" if repeat == 1 else " (mean rates and p99s over %d rounds, ABBA order)" % repeat))
+PY
+}
+
 # Count-based warm-up: every agent gets at least one request (first contact registers it) and the
 # JIT sees at least 100,000 requests; then the measured run, continuing the numbers (success) or
 # repeating the warm-up's (errors: stale).
@@ -256,20 +284,7 @@ if [ "$mode" = scale ]; then
       stop_seqguard
     done
   done
-  python3 - "$work" "$scale_agents" "$repeat" <<'PY'
-import os, re, sys
-work, large, repeat = sys.argv[1], sys.argv[2], int(sys.argv[3])
-def rps(n, round):
-    label = "seqguard-%s" % n if repeat == 1 else "seqguard-%s-round%d" % (n, round)
-    line = [l for l in open(os.path.join(work, label + ".wrk")) if l.startswith("RESULT")][0]
-    return float(re.search(r"rps=([\d.]+)", line).group(1))
-small = [rps(10000, r) for r in range(1, repeat + 1)]
-big = [rps(large, r) for r in range(1, repeat + 1)]
-if repeat > 1:
-    for r in range(repeat):
-        print("RATIO round=%d rps large/10000 = %.2f" % (r + 1, big[r] / small[r]))
-print("RATIO rps large/10000 = %.2f" % ((sum(big) / repeat) / (sum(small) / repeat)) + ("" if repeat == 1 else " (mean rates over %d rounds, ABBA order)" % repeat))
-PY
+  ratios "seqguard-$scale_agents:seqguard-10000"
   exit 0
 fi
 
@@ -342,28 +357,4 @@ for round in $(seq 1 "$repeat"); do
   done
 done
 
-if [ "$skip_bare" = false ] || [ -n "$durable_bare" ]; then
-  python3 - "$work" "$repeat" <<'PY'
-import os, re, sys
-work, repeat = sys.argv[1], int(sys.argv[2])
-def parse(label):
-    path = os.path.join(work, label + ".wrk")
-    if not os.path.exists(path):
-        return None
-    line = [l for l in open(path) if l.startswith("RESULT")][0]
-    return {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", line)}
-def runs(server):
-    found = [parse(server if repeat == 1 else "%s-round%d" % (server, r)) for r in range(1, repeat + 1)]
-    return None if None in found else found
-servers = {s: runs(s) for s in ("seqguard", "bare-jetty", "durable-bare")}
-mean = lambda rs, k: sum(r[k] for r in rs) / len(rs)
-for a, b in (("seqguard", "bare-jetty"), ("seqguard", "durable-bare"), ("durable-bare", "bare-jetty")):
-    ra, rb = servers[a], servers[b]
-    if ra and rb:
-        if repeat > 1:
-            for i in range(repeat):
-                print("RATIO round=%d rps %s/%s = %.2f; p99 %s/%s = %.2f" % (i + 1, a, b, ra[i]["rps"] / rb[i]["rps"], a, b, ra[i]["p99_ms"] / rb[i]["p99_ms"]))
-        print("RATIO rps %s/%s = %.2f; p99 %s/%s = %.2f%s" % (a, b, mean(ra, "rps") / mean(rb, "rps"), a, b, mean(ra, "p99_ms") / mean(rb, "p99_ms"),
-                                                           "" if repeat == 1 else " (mean rates and p99s over %d rounds, ABBA order)" % repeat))
-PY
-fi
+ratios seqguard:bare-jetty seqguard:durable-bare durable-bare:bare-jetty

@@ -12,13 +12,9 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 
 /**
@@ -79,9 +75,7 @@ public final class DurableBareJetty {
             if (failure != null) {
                 callback.failed(failure);
             } else {
-                response.setStatus(HttpStatus.OK_200);
-                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-                response.write(true, ByteBuffer.wrap(body), callback);
+                BareJetty.answer(response, body, callback);
             }
         }
     }
@@ -207,33 +201,21 @@ public final class DurableBareJetty {
             System.exit(2);
         }
         int port = Integer.parseInt(args[0]);
-        boolean blocking = args.length == 3 && args[2].equals("blocking");
-        boolean delayed = args.length == 3 && args[2].equals("delayed");
-        long delay = delayed ? Long.getLong("durable.delay.us", 500) * 1000 : 0;
+        String mode = args.length == 3 ? args[2] : "async";
+        boolean blocking = mode.equals("blocking");
+        long delay = mode.equals("delayed") ? Long.getLong("durable.delay.us", 500) * 1000 : 0;
         DurableLog log = new DurableLog(Files.createDirectories(Path.of(args[1])).resolve("durable-bare.log"), delay);
-        Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(port);
-        server.addConnector(connector);
-        server.setHandler(new Handler.Abstract() {
+        BareJetty.serve("durable bare jetty (" + mode + ")", port, new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
                 if (request.getHttpURI().getPath().equals("/stats")) {
                     response.write(true, ByteBuffer.wrap(log.stats().getBytes(StandardCharsets.US_ASCII)), callback);
                     return true;
                 }
-                String guid = request.getHeaders().get("Agent-Guid");
-                String sequence = request.getHeaders().get("Agent-Sequence");
-                byte[] line = (guid + "," + sequence + "\n").getBytes(StandardCharsets.US_ASCII);
-                byte[] body = ("{\"agentGuid\":\"" + guid + "\",\"sequence\":" + sequence + "}").getBytes(StandardCharsets.UTF_8);
-                log.submit(new Pending(line, body, response, callback, blocking));
+                String line = request.getHeaders().get("Agent-Guid") + "," + request.getHeaders().get("Agent-Sequence") + "\n";
+                log.submit(new Pending(line.getBytes(StandardCharsets.US_ASCII), BareJetty.answerBody(request), response, callback, blocking));
                 return true;
             }
         });
-        server.start();
-        String mode = blocking ? "blocking" : delayed ? "delayed" : "async";
-        System.out.println("durable bare jetty (" + mode + ") listening on 127.0.0.1:" + connector.getLocalPort());
-        server.join();
     }
 }
