@@ -98,6 +98,8 @@ final class AgentJournal implements AutoCloseable {
     private static final long NONE = Long.MIN_VALUE;
     private static final long RESET = Long.MIN_VALUE + 1;
     private static final int SORT_INLINE_MAX = 1024;
+    /** The most entries {@link #reserve} makes room for at once (an index of 2^21 slots, 80 MiB). */
+    private static final int MAX_RESERVED = 1 << 20;
 
     private final int size;
     private final Executor sorter;
@@ -170,10 +172,36 @@ final class AgentJournal implements AutoCloseable {
         return nextSeq - 1;
     }
 
+    /**
+     * Start-up, before {@link #recover}: room in the index for the agents of {@code rows} journal
+     * rows (at most that many), so that reading them back does not copy the index at each
+     * doubling (docs/PERFORMANCE.md, item 31); {@link #recovered} gives back what the rows' agents
+     * did not need. Without the memory for it, the index grows as the rows come.
+     */
+    void reserve(long rows) {
+        try {
+            marks.reserve((int) Math.min(rows, MAX_RESERVED));
+        } catch (OutOfMemoryError e) {
+            log.warn("no memory to size the check-in journal's index for {} rows at once; it grows as they are read", rows);
+        }
+    }
+
+    /** Start-up, after the last {@link #recover}: the index shrunk to its agents when {@link #reserve} made room for more. */
+    void recovered() {
+        try {
+            marks.fit();
+        } catch (OutOfMemoryError e) {
+            log.warn("no memory to shrink the check-in journal's index ({} entries); kept", marks.size());
+        }
+    }
+
     /** Start-up: the journal's rows in order of {@code seq}, one call per row. */
     void recover(AgentGuid guid, long seq, boolean reset, Instant firstSeen) {
-        long hi = guid.mostSignificantBits();
-        long lo = guid.leastSignificantBits();
+        recover(guid.mostSignificantBits(), guid.leastSignificantBits(), seq, reset, firstSeen);
+    }
+
+    /** {@link #recover(AgentGuid, long, boolean, Instant)} by the GUID's two halves. */
+    void recover(long hi, long lo, long seq, boolean reset, Instant firstSeen) {
         int slot = marks.slotOf(hi, lo);
         long markedFirstSeen = slot < 0 ? NONE : marks.firstAt(slot);
         long value = firstSeen(reset, firstSeen);

@@ -155,6 +155,38 @@ final class JournalIndex {
     }
 
     /**
+     * Makes room for {@code entries} entries in all, so that adding up to that many grows the table
+     * no more (start-up, which knows how many rows it will read: each doubling on the way copies
+     * the table). Does nothing when the table is large enough already. Should there be no memory
+     * for the larger table, nothing changes.
+     */
+    void reserve(int entries) {
+        Table t = table;
+        int slots = slotsFor(Math.max(entries, size));
+        if (slots > t.slots()) {
+            table = rebuilt(t, slots, Long.MIN_VALUE);
+        }
+    }
+
+    /**
+     * Shrinks the table to the smallest that holds its entries, when that is smaller (after a
+     * {@link #reserve} for more entries than came). Should there be no memory for the new table,
+     * nothing changes.
+     */
+    void fit() {
+        Table t = table;
+        int slots = slotsFor(size);
+        if (slots < t.slots()) {
+            table = rebuilt(t, slots, Long.MIN_VALUE);
+        }
+    }
+
+    /** Slots in the current table (tests and sizing). */
+    int slots() {
+        return table.slots();
+    }
+
+    /**
      * Drops every entry whose row is at or below {@code throughSeq} ({@code state >>> 2}), by
      * publishing a new table of the others, sized for them but at least half as large as the old
      * one: the index of a fleet that sheds most of its entries at every fold grows back to about

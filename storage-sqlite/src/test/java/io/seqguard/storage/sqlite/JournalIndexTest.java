@@ -163,6 +163,41 @@ class JournalIndexTest {
     }
 
     @Test
+    void reserveMakesRoomOnceAndFitGivesBackWhatTheEntriesDidNotNeed() {
+        JournalIndex index = new JournalIndex();
+        index.put(1, 1, 4, 10, 20);
+        index.reserve(100_000);
+        int reserved = index.slots();
+        assertThat(reserved).as("three quarters of it hold 100,000").isGreaterThanOrEqualTo(133_334).isLessThan(2 * 133_334);
+        assertThat(index.state(1, 1)).as("an entry made before the reserve").isEqualTo(4);
+        for (int i = 2; i <= 100_000; i++) {
+            index.put(i, -i, (long) i << 2, i, -i);
+        }
+        assertThat(index.slots()).as("no growth for the reserved entries").isEqualTo(reserved);
+        index.reserve(10);
+        assertThat(index.slots()).as("a smaller reserve changes nothing").isEqualTo(reserved);
+        index.fit();
+        assertThat(index.slots()).as("full enough already").isEqualTo(reserved);
+
+        JournalIndex sparse = new JournalIndex();
+        sparse.reserve(100_000);
+        for (int i = 1; i <= 1_000; i++) {
+            sparse.put(i, -i, (long) i << 2, i, -i);
+        }
+        sparse.fit();
+        assertThat(sparse.slots()).as("the smallest table for 1,000 entries").isEqualTo(2_048);
+        assertThat(sparse.size()).isEqualTo(1_000);
+        for (int i = 1; i <= 1_000; i++) {
+            int slot = sparse.slotOf(i, -i);
+            assertThat(sparse.state(i, -i)).isEqualTo((long) i << 2);
+            assertThat(sparse.firstAt(slot)).isEqualTo(i);
+            assertThat(sparse.secondAt(slot)).isEqualTo(-i);
+        }
+        sparse.put(5_000, 5, 5_000L << 2, 0, 0);
+        assertThat(sparse.state(5_000, 5)).as("it grows again as usual").isEqualTo(5_000L << 2);
+    }
+
+    @Test
     void aStateOfZeroIsRefused() {
         JournalIndex index = new JournalIndex();
         assertThatThrownBy(() -> index.put(1, 2, JournalIndex.ABSENT, 0, 0)).isInstanceOf(IllegalArgumentException.class);

@@ -1,6 +1,7 @@
 package io.seqguard.storage.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.seqguard.spi.AgentGuid;
 import io.seqguard.spi.AgentInfo;
@@ -82,6 +83,60 @@ class SqliteJournalTest {
                     .isEqualTo(Verdict.STALE);
         } finally {
             off.stop();
+        }
+    }
+
+    @Test
+    void aRestartReadsTheJournalBackAndRefusesABadGuidNamingItsColumn() throws Exception {
+        SqliteConfig config = config(100_000);
+        int agents = 3_000;
+        SqliteSequenceStore store = new SqliteSequenceStore(config);
+        store.start();
+        try {
+            for (int round = 1; round <= 2; round++) {
+                for (int n = 0; n < agents; n++) {
+                    assertThat(store.checkAndAdvance(TestAgents.agent(TestAgents.guid((n * 7) % agents)), round, SequencePolicy.STRICT,
+                            TestTimes.millis(round)).verdict().accepted()).isTrue();
+                }
+            }
+        } finally {
+            store.stop();
+        }
+        assertThat(count(config, "SELECT COUNT(*) FROM agent_journal")).as("below journal-size: nothing folded").isEqualTo(2L * agents);
+        // Another form AgentGuid accepts (lower case, no braces), as the sqlite3 shell might leave it.
+        String seven = TestAgents.guid(7).toString();
+        execute(config, "UPDATE agent_journal SET guid = lower(substr(guid, 2, 36)) WHERE guid = '" + seven + "'");
+
+        store = new SqliteSequenceStore(config);
+        store.start();
+        try {
+            for (int n = 0; n < agents; n++) {
+                AgentGuid guid = TestAgents.guid(n);
+                assertThat(store.checkAndAdvance(TestAgents.agent(guid), 2, SequencePolicy.STRICT, TestTimes.millis(3)).verdict())
+                        .as("agent %d read back at 2", n).isEqualTo(Verdict.STALE);
+                assertThat(store.checkAndAdvance(TestAgents.agent(guid), 3, SequencePolicy.STRICT, TestTimes.millis(3)).verdict().accepted())
+                        .as("agent %d", n).isTrue();
+            }
+        } finally {
+            store.stop();
+        }
+
+        String newest = "(SELECT MAX(seq) FROM agent_journal)";
+        String last = query(config, "SELECT guid FROM agent_journal WHERE seq = " + newest);
+        execute(config, "UPDATE agent_journal SET guid = '{NOT-A-GUID}' WHERE seq = " + newest);
+        SqliteSequenceStore broken = new SqliteSequenceStore(config);
+        assertThatThrownBy(broken::start).hasMessageContaining("agent_journal.guid");
+        // Nothing was changed, and the file was let go: repaired, it starts.
+        execute(config, "UPDATE agent_journal SET guid = '" + last + "' WHERE seq = " + newest);
+        store = new SqliteSequenceStore(config);
+        store.start();
+        try {
+            assertThat(store.checkAndAdvance(TestAgents.agent(AgentGuid.parse(last)), 3, SequencePolicy.STRICT, TestTimes.millis(4)).verdict())
+                    .isEqualTo(Verdict.STALE);
+            assertThat(store.checkAndAdvance(TestAgents.agent(AgentGuid.parse(last)), 4, SequencePolicy.STRICT, TestTimes.millis(4))
+                    .verdict().accepted()).isTrue();
+        } finally {
+            store.stop();
         }
     }
 
@@ -324,6 +379,12 @@ class SqliteJournalTest {
                 ResultSet rs = s.executeQuery(sql)) {
             assertThat(rs.next()).as("a row from %s", sql).isTrue();
             return rs.getString(1);
+        }
+    }
+
+    private static void execute(SqliteConfig config, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + config.path()); Statement s = c.createStatement()) {
+            assertThat(s.executeUpdate(sql)).as("rows changed by %s", sql).isPositive();
         }
     }
 
