@@ -98,8 +98,13 @@ final class AgentJournal implements AutoCloseable {
     private static final long NONE = Long.MIN_VALUE;
     private static final long RESET = Long.MIN_VALUE + 1;
     private static final int SORT_INLINE_MAX = 1024;
-    /** The most entries {@link #reserve} makes room for at once (an index of 2^21 slots, 80 MiB). */
-    private static final int MAX_RESERVED = 1 << 20;
+    /**
+     * The most entries {@link #reserve} makes room for at once: an index of 2^20 slots, 40 MiB, all
+     * the default's rows need (at most about 200,000). The rows may be of fewer agents, and
+     * {@link #recovered} then builds the smaller table while this one is still held; the cap keeps
+     * that peak (60 MiB) at what growing to the same size always took.
+     */
+    private static final int MAX_RESERVED = 1 << 19;
 
     private final int size;
     private final Executor sorter;

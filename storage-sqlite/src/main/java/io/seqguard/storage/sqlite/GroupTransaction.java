@@ -222,7 +222,9 @@ final class GroupTransaction {
     void recoverJournal() throws SQLException {
         try (Statement s = control.getConnection().createStatement()) {
             // The rows' count: they are numbered without gaps from the head the folds delete to the newest.
-            try (ResultSet rs = s.executeQuery("SELECT MAX(seq) - MIN(seq) + 1 FROM agent_journal")) {
+            // Two subqueries, each a single MIN or MAX, are two lookups; MAX(seq) - MIN(seq) would scan the table.
+            try (ResultSet rs = s.executeQuery(
+                    "SELECT (SELECT MAX(seq) FROM agent_journal) - (SELECT MIN(seq) FROM agent_journal) + 1")) {
                 long rows = rs.next() ? rs.getLong(1) : 0;
                 if (rows > 0) {
                     journal.reserve(rows);
@@ -232,7 +234,13 @@ final class GroupTransaction {
             try (ResultSet rs = s.executeQuery("SELECT seq, guid, last IS NULL, first_seen FROM agent_journal ORDER BY seq")) {
                 while (rs.next()) {
                     // The GUID as bytes: no String and no AgentGuid per row (docs/PERFORMANCE.md, item 31).
-                    GuidText.parse("agent_journal.guid", rs.getBytes(2), bits);
+                    if (!GuidText.parseCanonical(rs.getBytes(2), bits)) {
+                        // Another form AgentGuid accepts, or a bad one it refuses naming the column; as
+                        // text, which SQLite converts from whatever encoding the file has.
+                        AgentGuid guid = AgentGuid.parse("agent_journal.guid", rs.getString(2));
+                        bits[0] = guid.mostSignificantBits();
+                        bits[1] = guid.leastSignificantBits();
+                    }
                     String firstSeen = rs.getString(4);
                     journal.recover(bits[0], bits[1], rs.getLong(1), rs.getBoolean(3),
                             firstSeen == null ? null : SqliteTime.parse(firstSeen));

@@ -1,33 +1,25 @@
 package io.seqguard.storage.sqlite;
 
 import io.seqguard.spi.AgentGuid;
-import java.nio.charset.StandardCharsets;
 
 /**
  * A GUID column read as its bytes ({@code ResultSet.getBytes} on a {@code TEXT} value gives its
  * UTF-8): the store writes every GUID in {@link AgentGuid}'s canonical form, 38 ASCII characters,
  * and reading those back needs neither a {@code String} nor an {@code AgentGuid} per row. Start-up
- * reads the whole journal this way (docs/PERFORMANCE.md, item 31).
+ * reads the whole journal this way (docs/PERFORMANCE.md, item 31). The bytes are UTF-8 only in a
+ * file of that encoding (the store's); in another, nothing parses here and the caller's fallback
+ * reads the text.
  */
 final class GuidText {
     private GuidText() {
     }
 
     /**
-     * The GUID's two halves into {@code bits[0]} and {@code bits[1]}. Text in the canonical form,
-     * braces and hyphens in place, hex digits in either case, is parsed here; anything else goes to
-     * {@link AgentGuid#parse(String, CharSequence)}, which accepts its other forms and refuses a
-     * bad one naming {@code field}.
+     * The GUID's two halves into {@code bits[0]} and {@code bits[1]} when {@code text} is in the
+     * canonical form (braces and hyphens in place, hex digits in either case); false, with
+     * {@code bits} unchanged, for anything else, which the caller hands to {@link AgentGuid#parse}
+     * to accept its other forms or refuse a bad one naming the field.
      */
-    static void parse(String field, byte[] text, long[] bits) {
-        if (!parseCanonical(text, bits)) {
-            AgentGuid guid = AgentGuid.parse(field, text == null ? null : new String(text, StandardCharsets.UTF_8));
-            bits[0] = guid.mostSignificantBits();
-            bits[1] = guid.leastSignificantBits();
-        }
-    }
-
-    /** Parses the canonical form only; false, with {@code bits} unchanged, for anything else. */
     static boolean parseCanonical(byte[] text, long[] bits) {
         if (text == null || text.length != 38 || text[0] != '{' || text[37] != '}') {
             return false;

@@ -25,7 +25,7 @@ import java.lang.invoke.VarHandle;
  * earlier.
  *
  * <p>Linear probing, at most three quarters full. The writer methods ({@link #put},
- * {@link #retainAbove}, {@link #slotOf} and the per-slot reads) must be called by one thread at a
+ * {@link #retainAbove}, {@link #reserve}, {@link #fit}, {@link #slotOf} and the per-slot reads) must be called by one thread at a
  * time; {@link #state}, {@link #forEach} and {@link #size} by any thread.
  */
 final class JournalIndex {
