@@ -62,15 +62,16 @@ for run in $(seq 1 "$runs"); do
     sleep 0.02
   done
   t1=$(now_ms)
-  filled=""
+  filled="" line=""
   while [ -z "$filled" ] && [ $(( $(now_ms) - t1 )) -lt 60000 ]; do
-    filled=$(grep -o '[0-9]* agents read into the agent cache' "$home/logs/server.log" | head -n 1 | cut -d' ' -f1 || true)
+    line=$(grep -o '[0-9]* agents read into the agent cache in [0-9]* ms' "$home/logs/server.log" | head -n 1 || true)
+    filled=$(echo "$line" | cut -s -d' ' -f1)
     [ -n "$filled" ] || sleep 0.05
   done
   t2=$(now_ms)
   store=$(grep -o 'ready (synchronous=[A-Z]*) in [0-9]* ms' "$home/logs/server.log" | grep -o '[0-9]* ms' | head -n 1 || true)
   if [ -n "$filled" ]; then
-    echo "RESTART run=$run ready_ms=$((t1 - t0)) store_ready=${store// /_} cache_filled_ms=$((t2 - t0)) cached=$filled"
+    echo "RESTART run=$run ready_ms=$((t1 - t0)) store_ready=${store// /_} cache_filled_ms=$((t2 - t0)) cached=$filled fill_ms=$(echo "$line" | awk '{print $(NF-1)}')"
   else
     echo "RESTART run=$run ready_ms=$((t1 - t0)) store_ready=${store// /_} cache_filled_ms=TIMEOUT (no end of the fill logged within 60 s)"
   fi

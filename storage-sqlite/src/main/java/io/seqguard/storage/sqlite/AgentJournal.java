@@ -156,7 +156,12 @@ final class AgentJournal implements AutoCloseable {
      * then current.
      */
     long newestRow(AgentGuid guid) {
-        return marks.state(guid.mostSignificantBits(), guid.leastSignificantBits()) >>> 2;
+        return newestRow(guid.mostSignificantBits(), guid.leastSignificantBits());
+    }
+
+    /** {@link #newestRow(AgentGuid)} by the GUID's two halves. Any thread. */
+    long newestRow(long hi, long lo) {
+        return marks.state(hi, lo) >>> 2;
     }
 
     /** Entries of the index: agents with rows in the journal, and dormant ones whose rows were folded (see {@link #committed()}). */

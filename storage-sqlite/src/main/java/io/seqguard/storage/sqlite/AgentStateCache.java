@@ -118,18 +118,30 @@ final class AgentStateCache {
      * the bound).
      */
     boolean load(AgentGuid guid, SequenceState state) {
-        put(guid, state, HELD);
-        return slotOf(guid) >= 0;
+        return load(guid.mostSignificantBits(), guid.leastSignificantBits(), state);
+    }
+
+    /** {@link #load(AgentGuid, SequenceState)} by the GUID's two halves (the fill reads them as such). */
+    boolean load(long hi, long lo, SequenceState state) {
+        put(hi, lo, state, HELD);
+        return holds(hi, lo);
+    }
+
+    /** Whether the agent is cached, without counting as a use; {@link #peek} without making a state. */
+    boolean holds(long hi, long lo) {
+        return capacity != 0 && find(hi, lo) >= 0;
+    }
+
+    private void put(AgentGuid guid, SequenceState state, byte use) {
+        put(guid.mostSignificantBits(), guid.leastSignificantBits(), state, use);
     }
 
     /** Should any step fail (an {@link Error} such as {@link OutOfMemoryError}), drops everything: no entry may be left half set. */
-    private void put(AgentGuid guid, SequenceState state, byte use) {
+    private void put(long hi, long lo, SequenceState state, byte use) {
         if (capacity == 0) {
             return;
         }
         try {
-            long hi = guid.mostSignificantBits();
-            long lo = guid.leastSignificantBits();
             int slot = find(hi, lo);
             if (state.hasRing() && (slot < 0 || windowed == null || windowed[slot] == null)) {
                 if (windowedCount >= Math.min(capacity, MAX_WINDOWED)) {

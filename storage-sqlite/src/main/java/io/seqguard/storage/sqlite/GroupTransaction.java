@@ -8,6 +8,7 @@ import io.seqguard.spi.CheckResult;
 import io.seqguard.spi.SequenceCheck;
 import io.seqguard.spi.SequenceError;
 import io.seqguard.spi.SequenceState;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -162,15 +163,16 @@ final class GroupTransaction {
         selectJournalAfter.setLong(1, Math.max(afterSeq, deleted));
         selectJournalAfter.setLong(2, throughSeq);
         selectJournalAfter.setInt(3, room);
+        long[] bits = new long[2];
         try (ResultSet rs = selectJournalAfter.executeQuery()) {
             while (rs.next()) {
                 read++;
                 last = rs.getLong(1);
-                AgentGuid guid = AgentGuid.parse(rs.getString(2));
+                readGuid(rs, 2, "agent_journal.guid", bits);
                 long number = rs.getLong(3);
                 boolean reset = rs.wasNull();
-                if (!reset && journal.newestRow(guid) == last && cache.peek(guid) == null
-                        && cache.load(guid, SequenceState.restore(number, rs.getBytes(4)))) {
+                if (!reset && journal.newestRow(bits[0], bits[1]) == last && !cache.holds(bits[0], bits[1])
+                        && cache.load(bits[0], bits[1], SequenceState.restore(number, rs.getBytes(4)))) {
                     loaded++;
                 }
             }
@@ -196,22 +198,28 @@ final class GroupTransaction {
         }
         int loaded = 0;
         int read = 0;
-        String last = null;
         long deleted = journal.deletedThrough();
+        long[] bits = new long[2];
+        byte[] lastBytes = null;
+        String lastText = null;
         selectAgentsAfter.setString(1, after);
         selectAgentsAfter.setInt(2, room);
         try (ResultSet rs = selectAgentsAfter.executeQuery()) {
             while (rs.next()) {
                 read++;
-                last = rs.getString(1);
-                AgentGuid guid = AgentGuid.parse(last);
-                if (journal.newestRow(guid) <= deleted && cache.peek(guid) == null
-                        && cache.load(guid, SequenceState.restore(rs.getLong(2), rs.getBytes(3)))) {
+                lastBytes = rs.getBytes(1);
+                lastText = readGuid(lastBytes, rs, 1, "agents.guid", bits);
+                if (journal.newestRow(bits[0], bits[1]) <= deleted && !cache.holds(bits[0], bits[1])
+                        && cache.load(bits[0], bits[1], SequenceState.restore(rs.getLong(2), rs.getBytes(3)))) {
                     loaded++;
                 }
             }
         }
-        return new CacheFill(loaded, read < room ? null : last);
+        if (read < room) {
+            return new CacheFill(loaded, null);
+        }
+        // The next step goes on after this row's text exactly as stored: canonical text is ASCII.
+        return new CacheFill(loaded, lastText != null ? lastText : new String(lastBytes, StandardCharsets.US_ASCII));
     }
 
     /**
@@ -233,14 +241,7 @@ final class GroupTransaction {
             long[] bits = new long[2];
             try (ResultSet rs = s.executeQuery("SELECT seq, guid, last IS NULL, first_seen FROM agent_journal ORDER BY seq")) {
                 while (rs.next()) {
-                    // The GUID as bytes: no String and no AgentGuid per row (docs/PERFORMANCE.md, item 31).
-                    if (!GuidText.parseCanonical(rs.getBytes(2), bits)) {
-                        // Another form AgentGuid accepts, or a bad one it refuses naming the column; as
-                        // text, which SQLite converts from whatever encoding the file has.
-                        AgentGuid guid = AgentGuid.parse("agent_journal.guid", rs.getString(2));
-                        bits[0] = guid.mostSignificantBits();
-                        bits[1] = guid.leastSignificantBits();
-                    }
+                    readGuid(rs, 2, "agent_journal.guid", bits);
                     String firstSeen = rs.getString(4);
                     journal.recover(bits[0], bits[1], rs.getLong(1), rs.getBoolean(3),
                             firstSeen == null ? null : SqliteTime.parse(firstSeen));
@@ -258,6 +259,28 @@ final class GroupTransaction {
             }
             log.info("SQLite store {}: folded the journal left by a run with seqguard.sqlite.journal-size > 0", config.path());
         }
+    }
+
+    /**
+     * The GUID in {@code column} as its two halves into {@code bits}, read as bytes: no String and
+     * no AgentGuid per row when it is in the canonical form, as the store writes it
+     * (docs/PERFORMANCE.md, item 31). Returns null then, else the column's text, which
+     * {@link AgentGuid#parse} accepted in another form (it refuses a bad one naming {@code field}).
+     */
+    private static String readGuid(ResultSet rs, int column, String field, long[] bits) throws SQLException {
+        return readGuid(rs.getBytes(column), rs, column, field, bits);
+    }
+
+    private static String readGuid(byte[] bytes, ResultSet rs, int column, String field, long[] bits) throws SQLException {
+        if (GuidText.parseCanonical(bytes, bits)) {
+            return null;
+        }
+        // As text, which SQLite converts from whatever encoding the file has.
+        String text = rs.getString(column);
+        AgentGuid guid = AgentGuid.parse(field, text);
+        bits[0] = guid.mostSignificantBits();
+        bits[1] = guid.leastSignificantBits();
+        return text;
     }
 
     /** The committed row count of the latest hour that received errors, or null. */

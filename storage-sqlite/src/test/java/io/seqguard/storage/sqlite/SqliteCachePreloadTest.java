@@ -317,6 +317,36 @@ class SqliteCachePreloadTest {
         }
     }
 
+    @Test
+    void theFillReadsEveryRowOnceWhateverFormItsGuidIsStoredIn() throws Exception {
+        List<AgentGuid> agents = IntStream.range(0, 30).mapToObj(TestAgents::guid).toList();
+        withStore(0, 100, first -> agents.forEach(g -> checkIn(first, g, 5)));
+        // As the sqlite3 shell might leave them: a third in lower case (canonical but for the case, parsed
+        // from the bytes; it sorts after every upper-case row), a few without braces (read as text).
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + folder.resolve("preload.db")); Statement s = c.createStatement()) {
+            for (int i = 0; i < agents.size(); i += 3) {
+                s.executeUpdate("UPDATE agents SET guid = lower(guid) WHERE guid = '" + agents.get(i) + "'");
+            }
+            for (int i = 1; i < 12; i += 3) {
+                s.executeUpdate("UPDATE agents SET guid = substr(guid, 2, 36) WHERE guid = '" + agents.get(i) + "'");
+            }
+        }
+
+        // Two rows per step: each step goes on after the text of the row it read last, exactly as stored
+        // (going on after its upper-case form would read the lower-case rows again, for ever).
+        SqliteSequenceStore store = new SqliteSequenceStore(config(0, 100), new SimpleMeterRegistry(), 2);
+        store.start();
+        try {
+            assertThat(store.cacheFill().get(60, TimeUnit.SECONDS)).as("agents read into the cache").isEqualTo(agents.size());
+            setLastInFile(CHANGED);
+            for (AgentGuid guid : agents) {
+                assertThat(checkIn(store, guid, 6)).as("%s, read by the fill", guid).isEqualTo(CheckResult.accepted(5));
+            }
+        } finally {
+            store.stop();
+        }
+    }
+
     /** What a test does with a started store. */
     private interface StoreWork {
         void run(SqliteSequenceStore store) throws Exception;
