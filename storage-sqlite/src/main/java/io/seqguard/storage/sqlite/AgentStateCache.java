@@ -101,7 +101,7 @@ final class AgentStateCache {
         return stateAt(slot);
     }
 
-    /** The committed state, or null, without counting as a use (the fill after start-up asks; so do tests). */
+    /** The committed state, or null, without counting as a use (tests ask; the fill asks {@link #holds}). */
     SequenceState peek(AgentGuid guid) {
         int slot = slotOf(guid);
         return slot < 0 ? null : stateAt(slot);

@@ -8,7 +8,6 @@ import io.seqguard.spi.CheckResult;
 import io.seqguard.spi.SequenceCheck;
 import io.seqguard.spi.SequenceError;
 import io.seqguard.spi.SequenceState;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -200,26 +199,24 @@ final class GroupTransaction {
         int read = 0;
         long deleted = journal.deletedThrough();
         long[] bits = new long[2];
-        byte[] lastBytes = null;
-        String lastText = null;
+        String next = null;
         selectAgentsAfter.setString(1, after);
         selectAgentsAfter.setInt(2, room);
         try (ResultSet rs = selectAgentsAfter.executeQuery()) {
             while (rs.next()) {
                 read++;
-                lastBytes = rs.getBytes(1);
-                lastText = readGuid(lastBytes, rs, 1, "agents.guid", bits);
+                String text = readGuid(rs, 1, "agents.guid", bits);
                 if (journal.newestRow(bits[0], bits[1]) <= deleted && !cache.holds(bits[0], bits[1])
                         && cache.load(bits[0], bits[1], SequenceState.restore(rs.getLong(2), rs.getBytes(3)))) {
                     loaded++;
                 }
+                if (read == room) {
+                    // The step's last row: the next goes on after its text exactly as SQLite gives it back.
+                    next = text != null ? text : rs.getString(1);
+                }
             }
         }
-        if (read < room) {
-            return new CacheFill(loaded, null);
-        }
-        // The next step goes on after this row's text exactly as stored: canonical text is ASCII.
-        return new CacheFill(loaded, lastText != null ? lastText : new String(lastBytes, StandardCharsets.US_ASCII));
+        return new CacheFill(loaded, next);
     }
 
     /**
@@ -268,11 +265,7 @@ final class GroupTransaction {
      * {@link AgentGuid#parse} accepted in another form (it refuses a bad one naming {@code field}).
      */
     private static String readGuid(ResultSet rs, int column, String field, long[] bits) throws SQLException {
-        return readGuid(rs.getBytes(column), rs, column, field, bits);
-    }
-
-    private static String readGuid(byte[] bytes, ResultSet rs, int column, String field, long[] bits) throws SQLException {
-        if (GuidText.parseCanonical(bytes, bits)) {
+        if (GuidText.parseCanonical(rs.getBytes(column), bits)) {
             return null;
         }
         // As text, which SQLite converts from whatever encoding the file has.

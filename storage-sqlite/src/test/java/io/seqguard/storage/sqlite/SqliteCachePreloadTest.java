@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -319,10 +320,12 @@ class SqliteCachePreloadTest {
 
     @Test
     void theFillReadsEveryRowOnceWhateverFormItsGuidIsStoredIn() throws Exception {
-        List<AgentGuid> agents = IntStream.range(0, 30).mapToObj(TestAgents::guid).toList();
+        // GUIDs with letters throughout, so that lower() changes each one it is given.
+        List<AgentGuid> agents = IntStream.range(0, 30)
+                .mapToObj(i -> AgentGuid.of(new UUID(0xABCDEF0A_BCDE_4DEFL + ((long) i << 32), 0xAFEDCBA9_8765_4321L + i))).toList();
         withStore(0, 100, first -> agents.forEach(g -> checkIn(first, g, 5)));
         // As the sqlite3 shell might leave them: a third in lower case (canonical but for the case, parsed
-        // from the bytes; it sorts after every upper-case row), a few without braces (read as text).
+        // from the bytes; '{a' sorts after every '{A'), a few without braces (read as text).
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + folder.resolve("preload.db")); Statement s = c.createStatement()) {
             for (int i = 0; i < agents.size(); i += 3) {
                 s.executeUpdate("UPDATE agents SET guid = lower(guid) WHERE guid = '" + agents.get(i) + "'");
