@@ -63,6 +63,8 @@ for run in $(seq 1 "$runs"); do
   done
   t1=$(now_ms)
   filled="" line=""
+  # A fill that keeps no agent (an empty file) logs nothing: nothing to wait for.
+  [ "$registered" -gt 0 ] || filled=0
   while [ -z "$filled" ] && [ $(( $(now_ms) - t1 )) -lt 60000 ]; do
     line=$(grep -o '[0-9]* agents read into the agent cache in [0-9]* ms' "$home/logs/server.log" | head -n 1 || true)
     filled=$(echo "$line" | cut -s -d' ' -f1)
@@ -70,10 +72,12 @@ for run in $(seq 1 "$runs"); do
   done
   t2=$(now_ms)
   store=$(grep -o 'ready (synchronous=[A-Z]*) in [0-9]* ms' "$home/logs/server.log" | grep -o '[0-9]* ms' | head -n 1 || true)
+  fill_ms=none
+  [ -z "$line" ] || fill_ms=$(echo "$line" | awk '{ print $(NF - 1) }')
   if [ -n "$filled" ]; then
-    echo "RESTART run=$run ready_ms=$((t1 - t0)) store_ready=${store// /_} cache_filled_ms=$((t2 - t0)) cached=$filled fill_ms=$(echo "$line" | awk '{print $(NF-1)}')"
+    echo "RESTART run=$run ready_ms=$((t1 - t0)) store_ready=${store// /_} cache_filled_ms=$((t2 - t0)) cached=$filled fill_ms=$fill_ms"
   else
-    echo "RESTART run=$run ready_ms=$((t1 - t0)) store_ready=${store// /_} cache_filled_ms=TIMEOUT (no end of the fill logged within 60 s)"
+    echo "RESTART run=$run ready_ms=$((t1 - t0)) store_ready=${store// /_} cache_filled_ms=TIMEOUT (no end of the fill logged within 60 s: still filling, or it kept no agent, as when agent-cache-size is 0)"
   fi
   kill "$pid"; { wait "$pid" 2>/dev/null || true; }; pid=""
 done
