@@ -205,12 +205,7 @@ final class AgentJournal implements AutoCloseable {
         }
     }
 
-    /** Start-up: the journal's rows in order of {@code seq}, one call per row. */
-    void recover(AgentGuid guid, long seq, boolean reset, Instant firstSeen) {
-        recover(guid.mostSignificantBits(), guid.leastSignificantBits(), seq, reset, firstSeen);
-    }
-
-    /** {@link #recover(AgentGuid, long, boolean, Instant)} by the GUID's two halves. */
+    /** Start-up: the journal's rows in order of {@code seq}, one call per row, each agent by its GUID's two halves. */
     void recover(long hi, long lo, long seq, boolean reset, Instant firstSeen) {
         int slot = marks.slotOf(hi, lo);
         long markedFirstSeen = slot < 0 ? NONE : marks.firstAt(slot);

@@ -117,11 +117,6 @@ final class AgentStateCache {
      * that eviction may take it first. Returns whether it was kept (not a window-mode state past
      * the bound).
      */
-    boolean load(AgentGuid guid, SequenceState state) {
-        return load(guid.mostSignificantBits(), guid.leastSignificantBits(), state);
-    }
-
-    /** {@link #load(AgentGuid, SequenceState)} by the GUID's two halves (the fill reads them as such). */
     boolean load(long hi, long lo, SequenceState state) {
         put(hi, lo, state, HELD);
         return holds(hi, lo);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.seqguard.spi.AgentGuid;
 import io.seqguard.storage.tck.TestAgents;
 import io.seqguard.storage.tck.TestTimes;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
@@ -22,7 +23,7 @@ class AgentJournalTest {
         // Numbers whose GUIDs' text order differs from the order they were appended in.
         for (int n = 0; n < LARGE; n++) {
             long k = (n * 7919L) % LARGE;
-            journal.recover(TestAgents.guid(k), n + 1, k == 5, k == 7 ? TestTimes.T0 : null);
+            recover(journal, TestAgents.guid(k), n + 1, k == 5, k == 7 ? TestTimes.T0 : null);
         }
         assertThat(journal.beginFold(false)).isTrue();
         assertThat(journal.readyOrder()).as("not sorted until the sorter ran").isNull();
@@ -56,7 +57,7 @@ class AgentJournalTest {
                 AgentGuid.parse("{0000000A-0000-4000-8000-000000000000}"),
                 AgentGuid.parse("{00000009-0000-4000-8000-000000000000}"));
         for (int i = 0; i < guids.size(); i++) {
-            journal.recover(guids.get(i), i + 1, false, null);
+            recover(journal, guids.get(i), i + 1, false, null);
         }
         assertThat(journal.beginFold(true)).isTrue();
         AgentJournal.FoldOrder order = journal.readyOrder();
@@ -74,7 +75,7 @@ class AgentJournalTest {
             throw new RejectedExecutionException("shut down");
         });
         for (int n = 0; n < LARGE; n++) {
-            journal.recover(TestAgents.guid(n), n + 1, false, null);
+            recover(journal, TestAgents.guid(n), n + 1, false, null);
         }
         assertThat(journal.beginFold(false)).isTrue();
         assertThat(journal.readyOrder()).isNotNull().satisfies(o -> assertThat(o.size()).isEqualTo(LARGE));
@@ -145,7 +146,7 @@ class AgentJournalTest {
     void dormantMarksGoWhenTheIndexOutgrowsTwiceTheJournal() {
         AgentJournal journal = new AgentJournal(1, Runnable::run);
         for (int n = 0; n < LARGE; n++) {
-            journal.recover(TestAgents.guid(n), n + 1, false, null);
+            recover(journal, TestAgents.guid(n), n + 1, false, null);
         }
         assertThat(journal.beginFold(true)).isTrue();
         journal.stageFolded(journal.readyOrder().size());
@@ -153,5 +154,9 @@ class AgentJournalTest {
         journal.committed();
         assertThat(journal.indexedAgents()).as("%d entries > 2 * 1024: swept", LARGE).isZero();
         assertThat(journal.newestRow(TestAgents.guid(0))).isZero();
+    }
+
+    private static void recover(AgentJournal journal, AgentGuid guid, long seq, boolean reset, Instant firstSeen) {
+        journal.recover(guid.mostSignificantBits(), guid.leastSignificantBits(), seq, reset, firstSeen);
     }
 }

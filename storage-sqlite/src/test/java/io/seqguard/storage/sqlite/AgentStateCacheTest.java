@@ -96,7 +96,7 @@ class AgentStateCacheTest {
         // Both ways round, so that where the two agents sit in the table does not decide it.
         for (List<AgentGuid> pair : List.of(List.of(A, B), List.of(B, A))) {
             AgentStateCache cache = new AgentStateCache(2);
-            assertThat(cache.load(pair.get(0), state(1))).isTrue();
+            assertThat(cache.load(pair.get(0).mostSignificantBits(), pair.get(0).leastSignificantBits(), state(1))).isTrue();
             cache.put(pair.get(1), state(2));
 
             cache.put(TestAgents.guid(3), state(3));

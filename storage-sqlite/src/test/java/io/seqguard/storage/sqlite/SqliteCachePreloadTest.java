@@ -328,10 +328,10 @@ class SqliteCachePreloadTest {
         // from the bytes; '{a' sorts after every '{A'), a few without braces (read as text).
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + folder.resolve("preload.db")); Statement s = c.createStatement()) {
             for (int i = 0; i < agents.size(); i += 3) {
-                s.executeUpdate("UPDATE agents SET guid = lower(guid) WHERE guid = '" + agents.get(i) + "'");
+                assertThat(s.executeUpdate("UPDATE agents SET guid = lower(guid) WHERE guid = '" + agents.get(i) + "'")).isEqualTo(1);
             }
             for (int i = 1; i < 12; i += 3) {
-                s.executeUpdate("UPDATE agents SET guid = substr(guid, 2, 36) WHERE guid = '" + agents.get(i) + "'");
+                assertThat(s.executeUpdate("UPDATE agents SET guid = substr(guid, 2, 36) WHERE guid = '" + agents.get(i) + "'")).isEqualTo(1);
             }
         }
 
