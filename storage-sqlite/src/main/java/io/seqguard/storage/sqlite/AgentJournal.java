@@ -169,7 +169,10 @@ final class AgentJournal implements AutoCloseable {
         return marks.size();
     }
 
-    /** Rows in the journal, appended and not yet deleted by a fold (rows of failed groups' numbers aside). Any thread. */
+    /**
+     * Rows in the journal: appended by committed groups and not yet deleted by a fold. A failed group's numbers are
+     * given again to the next group, so the rows are numbered without gaps. Any thread.
+     */
     long rows() {
         // Two fields read without the writer's lock: never show a passing inconsistency as negative.
         return Math.max(0, nextSeq - 1 - deletedThrough);
