@@ -263,7 +263,7 @@ echo "settings: mode=$mode order=$order threads=$threads connections=$connection
 
 if [ "$mode" = scale ]; then
   for n in 10000 "$scale_agents"; do
-    db="/tmp/seqguard-bench-fill-$n-t$threads.db"
+    db="/tmp/seqguard-bench-fill-v4-$n-t$threads.db"
     if [ ! -f "$db" ]; then
       rm -f "$db.tmp"
       java -cp benchmarks/target/benchmarks.jar io.seqguard.benchmarks.AgentFill "$db.tmp" "$n" "$threads" | sed 's/^/FILL /'
@@ -275,7 +275,7 @@ if [ "$mode" = scale ]; then
     for n in $sizes; do
       label="seqguard-$n"
       [ "$repeat" = 1 ] || label="seqguard-$n-round$round"
-      start_seqguard "$label" "/tmp/seqguard-bench-fill-$n-t$threads.db"
+      start_seqguard "$label" "/tmp/seqguard-bench-fill-v4-$n-t$threads.db"
       echo "STARTUP agents=$n ms=$startup_ms (launch of bin/seqguard to /readyz 200)"
       echo "HEAP agents=$n after_start_used=$(heap_after_gc "$sg_pid") (after a full GC)"
       run_wrk "$label" "http://127.0.0.1:$agent_port/agent/v1/requests" "$n" "$sg_pid"

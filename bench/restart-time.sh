@@ -12,10 +12,10 @@
 # --store-jar  runs with this seqguard-storage-sqlite jar in place of the distribution's (A/B of a
 #              change to the store on the same file).
 # A file with a long journal, from a scale run's fill (bench/load-http.sh --mode scale makes
-# /tmp/seqguard-bench-fill-1000000-t2.db):
-#   cp /tmp/seqguard-bench-fill-1000000-t2.db /tmp/j.db
+# /tmp/seqguard-bench-fill-v4-1000000-t2.db; times are milliseconds since 1970 since schema version 4):
+#   cp /tmp/seqguard-bench-fill-v4-1000000-t2.db /tmp/j.db
 #   sqlite3 /tmp/j.db "INSERT INTO agent_journal (seq, guid, last, last_seen, node_name, mac_address, ip_address)
-#     SELECT row_number() OVER (), guid, last + 1, '2026-11-28 05:00:00.000', 'node-x', '00:11:22:33:44:55', '10.0.0.1'
+#     SELECT row_number() OVER (), guid, last + 1, 1795842000000, 'node-x', '001122334455', '10.0.0.1'
 #     FROM (SELECT * FROM agents ORDER BY random() LIMIT 443536)"
 set -euo pipefail
 cd "$(dirname "$0")/.."

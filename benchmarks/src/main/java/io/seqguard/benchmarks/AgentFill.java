@@ -46,7 +46,7 @@ public final class AgentFill {
             }
             c.setAutoCommit(false);
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO agents (guid, last, first_seen, last_seen) "
-                    + "VALUES (?, 1, '2024-01-01 00:00:00.000', '2024-01-01 00:00:00.000')")) {
+                    + "VALUES (unhex(?, '{}-'), 1, 1704067200000, 1704067200000)")) {
                 for (int t = 1; t <= threads; t++) {
                     for (int i = 0; i < perThread; i++) {
                         UUID uuid = new UUID(((long) t << 32) | 0x4000L, 0x8000_0000_0000_0000L | i);

@@ -1,5 +1,6 @@
 package io.seqguard.benchmarks;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -7,10 +8,9 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -26,10 +26,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Thread safe for {@link #checkIn}.
  */
 final class RawSqliteGroupCommit implements AutoCloseable {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
     private static final class Request {
-        final String guid;
+        final byte[] key;
         final long seq;
         final String node;
         final String ip;
@@ -38,7 +37,9 @@ final class RawSqliteGroupCommit implements AutoCloseable {
         volatile Object outcome;
 
         Request(String guid, long seq, String node, String ip, Instant now) {
-            this.guid = guid;
+            // Parsed on the caller's thread, as the store's transport parses the GUID; stored as 16 bytes, as the store does.
+            UUID uuid = UUID.fromString(guid.substring(1, guid.length() - 1));
+            this.key = ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits()).array();
             this.seq = seq;
             this.node = node;
             this.ip = ip;
@@ -108,11 +109,11 @@ final class RawSqliteGroupCommit implements AutoCloseable {
         try {
             control.execute("BEGIN IMMEDIATE");
             for (Request r : group) {
-                String now = TIME.format(r.now);
-                upsert.setString(1, r.guid);
+                long now = r.now.toEpochMilli();
+                upsert.setBytes(1, r.key);
                 upsert.setLong(2, r.seq);
-                upsert.setString(3, now);
-                upsert.setString(4, now);
+                upsert.setLong(3, now);
+                upsert.setLong(4, now);
                 upsert.setString(5, r.node);
                 upsert.setString(6, r.ip);
                 results.add(upsert.executeUpdate() == 1);

@@ -36,7 +36,7 @@ public final class SqliteStartupProbe {
             try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
                 c.setAutoCommit(false);
                 try (PreparedStatement insert = c.prepareStatement("INSERT INTO agents (guid, last, first_seen, last_seen) "
-                        + "VALUES (?, 1, '2024-01-01 00:00:00.000', '2024-01-01 00:00:00.000')")) {
+                        + "VALUES (unhex(?, '{}-'), 1, 1704067200000, 1704067200000)")) {
                     for (int i = 0; i < agents; i++) {
                         insert.setString(1, AgentGuid.of(new UUID(0x1234_5678_9ABC_4DEFL, 0x8000_0000_0000_0000L | i)).toString());
                         insert.addBatch();

@@ -95,7 +95,7 @@ public class SqliteStoreBenchmark {
             try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
                 c.setAutoCommit(false);
                 try (PreparedStatement insert = c.prepareStatement("INSERT INTO agents (guid, last, first_seen, last_seen) "
-                        + "VALUES (?, 0, '2024-01-01 00:00:00.000', '2024-01-01 00:00:00.000')")) {
+                        + "VALUES (unhex(?, '{}-'), 0, 1704067200000, 1704067200000)")) {
                     for (String guid : guids) {
                         insert.setString(1, guid);
                         insert.addBatch();

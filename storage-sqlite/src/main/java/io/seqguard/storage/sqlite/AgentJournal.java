@@ -406,8 +406,8 @@ final class AgentJournal implements AutoCloseable {
             }
         });
         Item[] sorted = items.toArray(new Item[0]);
-        // The agents table's key is the GUID's canonical text under SQLite's BINARY collation: braces and
-        // hyphens at fixed places and hex digits 0-9 before A-F, so its order is the 128 bits' unsigned order.
+        // The agents table's key is the GUID's 16 bytes, most significant first (GuidBytes), which SQLite compares
+        // as unsigned bytes: the 128 bits' unsigned order, and the order of their canonical text too.
         Arrays.sort(sorted, (x, y) -> x.msb() != y.msb() ? Long.compareUnsigned(x.msb(), y.msb()) : Long.compareUnsigned(x.lsb(), y.lsb()));
         long[] states = new long[sorted.length];
         for (int k = 0; k < sorted.length; k++) {

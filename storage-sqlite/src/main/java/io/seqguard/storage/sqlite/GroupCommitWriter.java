@@ -326,7 +326,7 @@ final class GroupCommitWriter {
         // First the agents with live journal rows (the ones active lately), then the agents table.
         long afterSeq = 0;
         long journalEnd = -1;
-        String after = "";
+        byte[] after = new byte[0];
         try {
             while (after != null) {
                 writeLock.lock();

@@ -126,8 +126,8 @@ final class GroupTransaction {
         return journal.broken() ? 0 : Math.max(0, Math.min(limit, cache.room()));
     }
 
-    /** One step of the agent cache's fill from the agents table: how many agents it kept, and the GUID to go on after (null: done). */
-    record CacheFill(int loaded, String next) {
+    /** One step of the agent cache's fill from the agents table: how many agents it kept, and the stored GUID to go on after (null: done). */
+    record CacheFill(int loaded, byte[] next) {
     }
 
     /** One step of the agent cache's fill from the journal: how many agents it kept, and the row to go on after (-1: done). */
@@ -167,7 +167,7 @@ final class GroupTransaction {
             while (rs.next()) {
                 read++;
                 last = rs.getLong(1);
-                readGuid(rs, 2, "agent_journal.guid", bits);
+                GuidBytes.read(rs.getBytes(2), "agent_journal.guid", bits);
                 long number = rs.getLong(3);
                 boolean reset = rs.wasNull();
                 if (!reset && journal.newestRow(bits[0], bits[1]) == last && !cache.holds(bits[0], bits[1])
@@ -182,15 +182,15 @@ final class GroupTransaction {
     /**
      * One step of filling the agent cache from the agents table after start-up, once the journal's
      * rows are read (see {@link GroupCommitWriter#startCacheFill} and {@link
-     * #fillCacheFromJournal}): reads up to {@code limit} agents after {@code after} in
-     * the table's key order ({@code ""}: from the first), never more than the cache has room for,
+     * #fillCacheFromJournal}): reads up to {@code limit} agents after the stored GUID {@code after} in
+     * the table's key order (an empty array: from the first), never more than the cache has room for,
      * so that the fill evicts nothing. Agents with a live row in the journal are left out (their
      * state is that row's, which the journal's pass kept if there was room), and so are agents the
      * cache holds already (put there by a group since start-up: the same state, and used). Between groups only, under
      * the writer's lock: the table and the journal's marks are then those of the last commit, so
      * each state read is current.
      */
-    CacheFill fillCache(String after, int limit) throws SQLException {
+    CacheFill fillCache(byte[] after, int limit) throws SQLException {
         int room = fillRoom(limit);
         if (room == 0) {
             return new CacheFill(0, null);
@@ -199,20 +199,20 @@ final class GroupTransaction {
         int read = 0;
         long deleted = journal.deletedThrough();
         long[] bits = new long[2];
-        String next = null;
-        selectAgentsAfter.setString(1, after);
+        byte[] next = null;
+        selectAgentsAfter.setBytes(1, after);
         selectAgentsAfter.setInt(2, room);
         try (ResultSet rs = selectAgentsAfter.executeQuery()) {
             while (rs.next()) {
                 read++;
-                String text = readGuid(rs, 1, "agents.guid", bits);
+                byte[] key = rs.getBytes(1);
+                GuidBytes.read(key, "agents.guid", bits);
                 if (journal.newestRow(bits[0], bits[1]) <= deleted && !cache.holds(bits[0], bits[1])
                         && cache.load(bits[0], bits[1], SequenceState.restore(rs.getLong(2), rs.getBytes(3)))) {
                     loaded++;
                 }
                 if (read == room) {
-                    // The step's last row: the next goes on after its text exactly as SQLite gives it back.
-                    next = text != null ? text : rs.getString(1);
+                    next = key;
                 }
             }
         }
@@ -238,10 +238,10 @@ final class GroupTransaction {
             long[] bits = new long[2];
             try (ResultSet rs = s.executeQuery("SELECT seq, guid, last IS NULL, first_seen FROM agent_journal ORDER BY seq")) {
                 while (rs.next()) {
-                    readGuid(rs, 2, "agent_journal.guid", bits);
-                    String firstSeen = rs.getString(4);
-                    journal.recover(bits[0], bits[1], rs.getLong(1), rs.getBoolean(3),
-                            firstSeen == null ? null : SqliteTime.parse(firstSeen));
+                    GuidBytes.read(rs.getBytes(2), "agent_journal.guid", bits);
+                    long firstSeen = rs.getLong(4);
+                    Instant registered = rs.wasNull() ? null : SqliteTime.ofMillis(firstSeen);
+                    journal.recover(bits[0], bits[1], rs.getLong(1), rs.getBoolean(3), registered);
                 }
             }
         }
@@ -256,24 +256,6 @@ final class GroupTransaction {
             }
             log.info("SQLite store {}: folded the journal left by a run with seqguard.sqlite.journal-size > 0", config.path());
         }
-    }
-
-    /**
-     * The GUID in {@code column} as its two halves into {@code bits}, read as bytes: no String and
-     * no AgentGuid per row when it is in the canonical form, as the store writes it
-     * (docs/PERFORMANCE.md, item 31). Returns null then, else the column's text, which
-     * {@link AgentGuid#parse} accepted in another form (it refuses a bad one naming {@code field}).
-     */
-    private static String readGuid(ResultSet rs, int column, String field, long[] bits) throws SQLException {
-        if (GuidText.parseCanonical(rs.getBytes(column), bits)) {
-            return null;
-        }
-        // As text, which SQLite converts from whatever encoding the file has.
-        String text = rs.getString(column);
-        AgentGuid guid = AgentGuid.parse(field, text);
-        bits[0] = guid.mostSignificantBits();
-        bits[1] = guid.leastSignificantBits();
-        return text;
     }
 
     /** The committed row count of the latest hour that received errors, or null. */
@@ -375,7 +357,7 @@ final class GroupTransaction {
 
     private SequenceState load(AgentGuid guid) throws SQLException {
         begin();
-        selectAgent.setString(1, guid.toString());
+        selectAgent.setBytes(1, GuidBytes.of(guid));
         try (ResultSet rs = selectAgent.executeQuery()) {
             if (!rs.next()) {
                 return null;
@@ -400,11 +382,11 @@ final class GroupTransaction {
             if (p.state() == null) {
                 continue;
             }
-            String lastSeen = SqliteTime.format(p.lastSeen());
-            upsertAgent.setString(1, e.getKey().toString());
+            long lastSeen = SqliteTime.millis(p.lastSeen());
+            upsertAgent.setBytes(1, GuidBytes.of(e.getKey()));
             bindState(upsertAgent, 2, p.state());
-            upsertAgent.setString(4, p.firstSeen() == null ? lastSeen : SqliteTime.format(p.firstSeen()));
-            upsertAgent.setString(5, lastSeen);
+            upsertAgent.setLong(4, p.firstSeen() == null ? lastSeen : SqliteTime.millis(p.firstSeen()));
+            upsertAgent.setLong(5, lastSeen);
             bindIdentity(upsertAgent, 6, p.agent());
             upsertAgent.addBatch();
             any = true;
@@ -424,15 +406,19 @@ final class GroupTransaction {
             SequenceState state = p.state();
             AgentJournal.Row row = journal.append(guid, state == null, state == null ? null : p.firstSeen());
             appendJournal.setLong(1, row.seq());
-            appendJournal.setString(2, guid.toString());
+            appendJournal.setBytes(2, GuidBytes.of(guid));
             if (state == null) {
                 for (int i = 3; i <= 9; i++) {
-                    appendJournal.setNull(i, i == 3 ? Types.INTEGER : i == 4 ? Types.BLOB : Types.VARCHAR);
+                    appendJournal.setNull(i, i == 4 ? Types.BLOB : i <= 6 ? Types.INTEGER : Types.VARCHAR);
                 }
             } else {
                 bindState(appendJournal, 3, state);
-                setText(appendJournal, 5, row.firstSeen() == null ? null : SqliteTime.format(row.firstSeen()));
-                appendJournal.setString(6, SqliteTime.format(p.lastSeen()));
+                if (row.firstSeen() == null) {
+                    appendJournal.setNull(5, Types.INTEGER);
+                } else {
+                    appendJournal.setLong(5, SqliteTime.millis(row.firstSeen()));
+                }
+                appendJournal.setLong(6, SqliteTime.millis(p.lastSeen()));
                 bindIdentity(appendJournal, 7, p.agent());
             }
             appendJournal.addBatch();
@@ -551,7 +537,7 @@ final class GroupTransaction {
             return true;
         }
         begin();
-        deleteAgent.setString(1, guid.toString());
+        deleteAgent.setBytes(1, GuidBytes.of(guid));
         boolean known = deleteAgent.executeUpdate() > 0;
         changed |= known;
         Pending pending = overlay.get(guid);

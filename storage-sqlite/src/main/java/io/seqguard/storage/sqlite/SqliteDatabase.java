@@ -18,6 +18,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.migration.JavaMigration;
 import org.sqlite.SQLiteConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,8 +40,10 @@ final class SqliteDatabase implements AutoCloseable {
     static final String MIGRATIONS = "classpath:db/seqguard-sqlite";
     /** Flyway's history table in our file. */
     static final String HISTORY_TABLE = "seqguard_schema_history";
-    /** The highest migration version shipped in {@link #MIGRATIONS}; a test keeps the two in step. */
-    static final int SCHEMA_VERSION = 3;
+    /** The Java migrations, after the scripts in {@link #MIGRATIONS}. */
+    static final JavaMigration[] JAVA_MIGRATIONS = {new V4__Compact_agent_rows()};
+    /** The highest migration version shipped ({@link #MIGRATIONS} and {@link #JAVA_MIGRATIONS}); a test keeps them in step. */
+    static final int SCHEMA_VERSION = 4;
 
     private static final Logger log = LoggerFactory.getLogger(SqliteDatabase.class);
 
@@ -122,6 +125,7 @@ final class SqliteDatabase implements AutoCloseable {
             Flyway.configure(SqliteDatabase.class.getClassLoader())
                     .dataSource(dataSource(false))
                     .locations(MIGRATIONS)
+                    .javaMigrations(JAVA_MIGRATIONS)
                     .table(HISTORY_TABLE)
                     .validateMigrationNaming(true)
                     .load()

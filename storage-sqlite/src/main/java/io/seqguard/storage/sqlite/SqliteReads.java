@@ -108,13 +108,19 @@ final class SqliteReads implements AutoCloseable {
                 }
                 long last = rs.getLong(1);
                 Long known = rs.wasNull() ? null : last;
-                return new JournalRow(known, rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6));
+                return new JournalRow(known, time(rs, 2), time(rs, 3), rs.getString(4), rs.getString(5), rs.getString(6));
             }
         }
     }
 
     /** An agent's state in the journal; {@code last == null} is a reset, {@code firstSeen} null defers to the agents row. */
-    private record JournalRow(Long last, String firstSeen, String lastSeen, String nodeName, String mac, String ip) {
+    private record JournalRow(Long last, Instant firstSeen, Instant lastSeen, String nodeName, String mac, String ip) {
+    }
+
+    /** An agent's time in {@code column} ({@link SqliteTime#millis}), or null. */
+    private static Instant time(ResultSet rs, int column) throws SQLException {
+        long millis = rs.getLong(column);
+        return rs.wasNull() ? null : SqliteTime.ofMillis(millis);
     }
 
     /**
@@ -149,20 +155,20 @@ final class SqliteReads implements AutoCloseable {
                     + "AND e.TheTimestamp >= ?) FROM (SELECT 1) LEFT JOIN agents a ON a.guid = ?")) {
                 s.setString(1, guid.toString());
                 s.setString(2, SqliteTime.format(errorsSince));
-                s.setString(3, guid.toString());
+                s.setBytes(3, GuidBytes.of(guid));
                 try (ResultSet rs = s.executeQuery()) {
                     rs.next();
                     boolean inTable = rs.getBoolean(1);
                     long errors = rs.getLong(8);
                     if (newer != null) {
-                        String firstSeen = newer.firstSeen() != null ? newer.firstSeen() : inTable ? rs.getString(3) : newer.lastSeen();
-                        return Optional.of(new AgentInfo(guid, newer.last(), SqliteTime.parse(firstSeen), SqliteTime.parse(newer.lastSeen()),
+                        Instant firstSeen = newer.firstSeen() != null ? newer.firstSeen() : inTable ? time(rs, 3) : newer.lastSeen();
+                        return Optional.of(new AgentInfo(guid, newer.last(), firstSeen, newer.lastSeen(),
                                 nodeName(newer.nodeName()), mac(newer.mac()), ip(newer.ip()), errors));
                     }
                     if (!inTable) {
                         return Optional.empty();
                     }
-                    return Optional.of(new AgentInfo(guid, rs.getLong(2), SqliteTime.parse(rs.getString(3)), SqliteTime.parse(rs.getString(4)),
+                    return Optional.of(new AgentInfo(guid, rs.getLong(2), time(rs, 3), time(rs, 4),
                             nodeName(rs.getString(5)), mac(rs.getString(6)), ip(rs.getString(7)), errors));
                 }
             }
@@ -170,14 +176,14 @@ final class SqliteReads implements AutoCloseable {
     }
 
     /** The machine an agent's last accepted check-in came from, or null when it is not registered (SPEC §5). */
-    private static Machine currentMachine(Connection c, long mark, String guid) throws SQLException {
+    private static Machine currentMachine(Connection c, long mark, AgentGuid guid) throws SQLException {
         return inOneSnapshot(c, r -> {
             JournalRow newer = journalRow(c, mark);
             if (newer != null) {
                 return newer.last() == null ? null : new Machine(nodeName(newer.nodeName()), mac(newer.mac()));
             }
             try (PreparedStatement s = c.prepareStatement("SELECT node_name, mac_address FROM agents WHERE guid = ?")) {
-                s.setString(1, guid);
+                s.setBytes(1, GuidBytes.of(guid));
                 try (ResultSet rs = s.executeQuery()) {
                     return rs.next() ? new Machine(nodeName(rs.getString(1)), mac(rs.getString(2))) : null;
                 }
@@ -253,7 +259,7 @@ final class SqliteReads implements AutoCloseable {
                 // The agent's last accepted identity counts as one more machine (SPEC §5). Read after the errors, each
                 // in a snapshot of its own taken after the agent's journal mark, so that it is never older than the mark.
                 AgentGuid guid = AgentGuid.parse(e.getKey());
-                Machine current = currentMachine(c, journal.newestRow(guid), e.getKey());
+                Machine current = currentMachine(c, journal.newestRow(guid), guid);
                 if (current != null) {
                     g.machines().add(0, current);
                 }

@@ -5,10 +5,13 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 
 /**
- * The store's time representation: UTC text {@code YYYY-MM-DD HH:MM:SS.SSS}. Fixed width, so text
- * order is time order (indexes and range predicates work on it), and the {@code sqlite3} shell's
- * {@code datetime()}, {@code strftime()} and {@code julianday()} read it as is. Times outside the
- * years 0000–9999 are clamped to that range, which keeps the width fixed.
+ * The store's two time representations. The error table's is UTC text {@code YYYY-MM-DD
+ * HH:MM:SS.SSS}: fixed width, so text order is time order (indexes and range predicates work on
+ * it), and the {@code sqlite3} shell's {@code datetime()}, {@code strftime()} and {@code
+ * julianday()} read it as is. The agents' own rows (schema version 4) hold integer milliseconds
+ * since 1970-01-01 UTC, a third of the bytes ({@link #millis}); the {@code agents_now} view shows
+ * them as text. Times outside the years 0000–9999 are clamped to that range in both forms, which
+ * keeps the text's width fixed and the view's rendering valid.
  *
  * <p>Stateless and thread safe.
  */
@@ -19,8 +22,22 @@ final class SqliteTime {
     private SqliteTime() {
     }
 
+    /** The stored form of an agent's time: milliseconds since 1970-01-01 UTC. */
+    static long millis(Instant instant) {
+        return clamp(instant).toEpochMilli();
+    }
+
+    /** An agent's time as {@link #millis} stored it. */
+    static Instant ofMillis(long millis) {
+        return Instant.ofEpochMilli(millis);
+    }
+
+    private static Instant clamp(Instant instant) {
+        return instant.isBefore(MIN) ? MIN : instant.isAfter(MAX) ? MAX : instant;
+    }
+
     static String format(Instant instant) {
-        Instant t = instant.isBefore(MIN) ? MIN : instant.isAfter(MAX) ? MAX : instant;
+        Instant t = clamp(instant);
         LocalDateTime d = LocalDateTime.ofEpochSecond(t.getEpochSecond(), t.getNano(), ZoneOffset.UTC);
         char[] out = new char[23];
         put(out, 0, d.getYear(), 4);

@@ -103,9 +103,8 @@ class SqliteJournalTest {
             store.stop();
         }
         assertThat(count(config, "SELECT COUNT(*) FROM agent_journal")).as("below journal-size: nothing folded").isEqualTo(2L * agents);
-        // Another form AgentGuid accepts (lower case, no braces), as the sqlite3 shell might leave it.
-        String seven = TestAgents.guid(7).toString();
-        execute(config, "UPDATE agent_journal SET guid = lower(substr(guid, 2, 36)) WHERE guid = '" + seven + "'");
+        assertThat(count(config, "SELECT COUNT(*) FROM agent_journal WHERE length(guid) = 16 AND typeof(guid) = 'blob'"))
+                .as("GUIDs stored as their 16 bytes").isEqualTo(2L * agents);
 
         store = new SqliteSequenceStore(config);
         store.start();
@@ -122,18 +121,20 @@ class SqliteJournalTest {
         }
 
         String newest = "(SELECT MAX(seq) FROM agent_journal)";
-        String last = query(config, "SELECT guid FROM agent_journal WHERE seq = " + newest);
-        execute(config, "UPDATE agent_journal SET guid = '{NOT-A-GUID}' WHERE seq = " + newest);
+        String last = query(config, "SELECT hex(guid) FROM agent_journal WHERE seq = " + newest);
+        // A value written by hand: 15 bytes.
+        execute(config, "UPDATE agent_journal SET guid = substr(guid, 2) WHERE seq = " + newest);
         SqliteSequenceStore broken = new SqliteSequenceStore(config);
-        assertThatThrownBy(broken::start).hasMessageContaining("agent_journal.guid");
+        assertThatThrownBy(broken::start).hasMessageContaining("agent_journal.guid").hasMessageContaining("15 bytes");
         // Nothing was changed, and the file was let go: repaired, it starts.
-        execute(config, "UPDATE agent_journal SET guid = '" + last + "' WHERE seq = " + newest);
+        execute(config, "UPDATE agent_journal SET guid = X'" + last + "' WHERE seq = " + newest);
         store = new SqliteSequenceStore(config);
         store.start();
         try {
-            assertThat(store.checkAndAdvance(TestAgents.agent(AgentGuid.parse(last)), 3, SequencePolicy.STRICT, TestTimes.millis(4)).verdict())
+            AgentGuid lastGuid = AgentGuid.parse(last.replaceFirst("(.{8})(.{4})(.{4})(.{4})(.{12})", "$1-$2-$3-$4-$5"));
+            assertThat(store.checkAndAdvance(TestAgents.agent(lastGuid), 3, SequencePolicy.STRICT, TestTimes.millis(4)).verdict())
                     .isEqualTo(Verdict.STALE);
-            assertThat(store.checkAndAdvance(TestAgents.agent(AgentGuid.parse(last)), 4, SequencePolicy.STRICT, TestTimes.millis(4))
+            assertThat(store.checkAndAdvance(TestAgents.agent(lastGuid), 4, SequencePolicy.STRICT, TestTimes.millis(4))
                     .verdict().accepted()).isTrue();
         } finally {
             store.stop();
@@ -224,10 +225,10 @@ class SqliteJournalTest {
         try {
             try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + config(0).path());
                     Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT last, first_seen FROM agents WHERE guid = '" + guid + "'")) {
+                    ResultSet rs = s.executeQuery("SELECT last, first_seen FROM agents WHERE guid = " + blob(guid))) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getLong(1)).isEqualTo(4);
-                assertThat(SqliteTime.parse(rs.getString(2))).as("the new registration's, not the reset agent's").isEqualTo(TestTimes.millis(5));
+                assertThat(SqliteTime.ofMillis(rs.getLong(2))).as("the new registration's, not the reset agent's").isEqualTo(TestTimes.millis(5));
             }
             assertThat(store.agentInfo(guid, TestTimes.T0)).get().satisfies(info -> assertThat(info.firstSeen()).isEqualTo(TestTimes.millis(5)));
         } finally {
@@ -244,8 +245,9 @@ class SqliteJournalTest {
         try {
             store.checkAndAdvance(TestAgents.agent(guid), 50, SequencePolicy.STRICT, TestTimes.millis(1));
             long seq = pushFoldUntil(store, 100, config, "SELECT COUNT(*) FROM agents WHERE last = 50", 1);
+            assertThat(count(config, "SELECT COUNT(*) FROM agents WHERE guid = " + blob(guid))).as("the agent's row, by its key").isEqualTo(1);
             assertThat(store.reset(guid)).isTrue();
-            pushFoldUntil(store, seq, config, "SELECT COUNT(*) FROM agents WHERE guid = '" + guid + "'", 0);
+            pushFoldUntil(store, seq, config, "SELECT COUNT(*) FROM agents WHERE guid = " + blob(guid), 0);
             assertThat(store.agentInfo(guid, TestTimes.T0)).isEmpty();
             assertThat(store.checkAndAdvance(TestAgents.agent(guid), 1, SequencePolicy.STRICT, TestTimes.millis(2)).verdict())
                     .isEqualTo(Verdict.REGISTERED);
@@ -372,6 +374,11 @@ class SqliteJournalTest {
         }
         assertThat(state).as("every agent is in the file").hasSize(agents);
         return state;
+    }
+
+    /** The GUID as an SQL literal of its stored bytes. */
+    private static String blob(AgentGuid guid) {
+        return "X'" + guid.toString().replaceAll("[{}-]", "") + "'";
     }
 
     private static String query(SqliteConfig config, String sql) throws SQLException {
