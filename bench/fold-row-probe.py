@@ -1,67 +1,124 @@
 #!/usr/bin/env python3
-# Fold probe (docs/PERFORMANCE.md, item 33): what a more compact agents row would save the fold with a
-# million agents. Python's sqlite3 on files in /tmp/compact (about 220 MB; removed at the end), no
-# seqguard code: run with `python3 bench/fold-row-probe.py` (about 3 minutes on 2 cores).
+# Fold probe (docs/PERFORMANCE.md, items 33 and 35): what the SQLite store's fold costs per agent with a
+# million agents, and what a more compact row or another form of the fold statement would save. Python's
+# sqlite3 on files in /tmp/fold-probe (about 300 MB; removed at the end), no seqguard code.
 #
-# The same fold (100,000 random agents of 1,000,000, in key order, 28 per committed
-# transaction, synchronous=FULL, WAL, autocheckpoint 1000) on the agents table as it is (TEXT GUID
-# and times) and on a compact one (16-byte BLOB GUID, integer times).
-import os, random, sqlite3, time, uuid
+#   python3 bench/fold-row-probe.py             # the row as it is against a compact row (about 4 minutes on 2 cores)
+#   python3 bench/fold-row-probe.py --variants  # three forms of the fold statement on the row as it is
+#
+# Each file holds the schema-3 tables of a million agents, registered in random key order as a fleet does,
+# and a journal of 100,000 rows of as many random agents of them. "text" is the schema as it is (GUID as 38
+# characters, times as 23-character text); "compact" has the GUID as a 16-byte BLOB and the times as
+# integer milliseconds, in both tables. Each run copies the file and folds the journal's 100,000 agents
+# in key order, 28 per transaction (a group of 14 check-ins folds twice its size), with the store's own
+# fold statement (INSERT ... SELECT FROM agent_journal WHERE seq IN json_each(?) ... ON CONFLICT DO
+# UPDATE), WAL, autocheckpoint 1000, and reports the statement's and the COMMIT's time per agent:
+# with synchronous=OFF (SQLite's work and the page writes alone, what the writer's CPU pays) and with
+# synchronous=FULL (as the store runs, each COMMIT's sync included, which the disk decides). The runs go
+# in ABBA order, so a drift of the machine weighs on both sides alike.
+import json, os, random, shutil, sqlite3, sys, time, uuid
+
 N, FOLD, CHUNK = 1_000_000, 100_000, 28
-def make(path, compact):
-    for f in (path, path + "-wal", path + "-shm"):
-        if os.path.exists(f): os.remove(f)
+DIR = "/tmp/fold-probe"
+
+
+def text_guid(k):
+    return "{%s}" % str(k).upper()
+
+
+def build(path, compact):
     c = sqlite3.connect(path, isolation_level=None)
     c.execute("PRAGMA journal_mode=WAL")
-    if compact:
-        c.execute("CREATE TABLE agents (guid BLOB NOT NULL PRIMARY KEY, last INTEGER NOT NULL, ring BLOB, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL, node_name TEXT, mac_address TEXT, ip_address TEXT) WITHOUT ROWID")
-    else:
-        c.execute("CREATE TABLE agents (guid TEXT NOT NULL PRIMARY KEY, last INTEGER NOT NULL, ring BLOB, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, node_name TEXT, mac_address TEXT, ip_address TEXT) WITHOUT ROWID")
+    guid, time_type = ("BLOB", "INTEGER") if compact else ("TEXT", "TEXT")
+    c.execute(f"CREATE TABLE agents (guid {guid} NOT NULL PRIMARY KEY, last INTEGER NOT NULL, ring BLOB, first_seen {time_type} NOT NULL,"
+              f" last_seen {time_type} NOT NULL, node_name TEXT, mac_address TEXT, ip_address TEXT) WITHOUT ROWID")
+    c.execute(f"CREATE TABLE agent_journal (seq INTEGER PRIMARY KEY, guid {guid} NOT NULL, last INTEGER, ring BLOB, first_seen {time_type},"
+              f" last_seen {time_type}, node_name TEXT, mac_address TEXT, ip_address TEXT)")
+    rnd = random.Random(1)
+    keys = [uuid.UUID(int=rnd.getrandbits(128)) for _ in range(N)]
+    key = (lambda k: k.bytes) if compact else text_guid
+    registered = 1764306000000 if compact else "2026-11-28 05:00:00.000"
+    seen = 1764307800123 if compact else "2026-11-28 05:30:00.123"
     c.execute("BEGIN")
-    keys = []
-    for i in range(N):
-        k = uuid.UUID(int=(random.getrandbits(128) & ~(0xF << 76) | (4 << 76)))
-        keys.append(k)
-    for k in keys:
-        if compact:
-            c.execute("INSERT INTO agents VALUES (?, ?, NULL, ?, ?, ?, NULL, ?)", (k.bytes, 1764000000000, 1764000000000, 1764000000000, "bench-12345", "127.0.0.1"))
-        else:
-            c.execute("INSERT INTO agents VALUES (?, ?, NULL, ?, ?, ?, NULL, ?)", ("{%s}" % str(k).upper(), 1764000000000, "2026-11-28 05:00:00.000", "2026-11-28 05:00:00.000", "bench-12345", "127.0.0.1"))
+    for i, k in enumerate(keys):
+        c.execute("INSERT INTO agents VALUES (?, ?, NULL, ?, ?, ?, NULL, ?)", (key(k), 1764000000000, registered, registered, "bench-%d" % i, "127.0.0.1"))
+    for seq, i in enumerate(rnd.sample(range(N), FOLD), start=1):
+        c.execute("INSERT INTO agent_journal VALUES (?, ?, ?, NULL, NULL, ?, ?, NULL, ?)",
+                  (seq, key(keys[i]), 1764000000000 + seq, seen, "bench-%d" % i, "127.0.0.1"))
     c.execute("COMMIT")
     c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     pages = c.execute("SELECT page_count FROM pragma_page_count").fetchone()[0]
     c.close()
-    return keys, pages
-def fold(path, keys, compact, seed):
+    print("%-8s %d pages (%.0f MB)" % ("compact" if compact else "text", pages, pages * 4096 / 1e6), flush=True)
+
+
+SELECTED = "FROM agent_journal WHERE seq IN (%s) AND last IS NOT NULL AND first_seen IS NULL"
+COLUMNS = "(guid, last, ring, first_seen, last_seen, node_name, mac_address, ip_address)"
+UPSERT = ("INSERT INTO agents " + COLUMNS + " SELECT guid, last, ring, last_seen, last_seen, node_name, mac_address, ip_address "
+          + SELECTED + " ON CONFLICT (guid) DO UPDATE SET last = excluded.last, ring = excluded.ring, last_seen = excluded.last_seen,"
+          " node_name = excluded.node_name, mac_address = excluded.mac_address, ip_address = excluded.ip_address")
+UPDATE_FROM = ("UPDATE agents SET last = j.last, ring = j.ring, last_seen = j.last_seen, node_name = j.node_name,"
+               " mac_address = j.mac_address, ip_address = j.ip_address FROM (SELECT guid, last, ring, last_seen, node_name,"
+               " mac_address, ip_address " + SELECTED + ") AS j WHERE agents.guid = j.guid")
+FORMS = {
+    "upsert json_each (the store's)": lambda chunk: (UPSERT % "SELECT value FROM json_each(?)", (json.dumps(chunk),)),
+    "upsert IN (?, ?, ...)": lambda chunk: (UPSERT % ", ".join("?" * len(chunk)), chunk),
+    "UPDATE ... FROM": lambda chunk: (UPDATE_FROM % "SELECT value FROM json_each(?)", (json.dumps(chunk),)),
+}
+
+
+def fold(label, base, sync, form):
+    path = DIR + "/run.db"
+    for f in (path, path + "-wal", path + "-shm"):
+        if os.path.exists(f):
+            os.remove(f)
+    shutil.copy(base, path)
     c = sqlite3.connect(path, isolation_level=None)
-    c.execute("PRAGMA synchronous=FULL"); c.execute("PRAGMA cache_size=-16384"); c.execute("PRAGMA wal_autocheckpoint=1000")
-    rnd = random.Random(seed)
-    chosen = sorted(rnd.sample(keys, FOLD), key=lambda k: k.bytes if compact else "{%s}" % str(k).upper())
-    t0 = time.perf_counter()
+    c.execute("PRAGMA journal_mode=WAL")
+    c.execute("PRAGMA synchronous=%s" % sync)
+    c.execute("PRAGMA wal_autocheckpoint=1000")
+    order = [r[0] for r in c.execute("SELECT seq FROM agent_journal ORDER BY guid")]
+    statement = commit = 0.0
     for s in range(0, FOLD, CHUNK):
-        c.execute("BEGIN")
-        for k in chosen[s:s + CHUNK]:
-            if compact:
-                c.execute("UPDATE agents SET last = last + 1, last_seen = ?, node_name = ?, ip_address = ? WHERE guid = ?", (1764000001234, "bench-12345", "127.0.0.1", k.bytes))
-            else:
-                c.execute("UPDATE agents SET last = last + 1, last_seen = ?, node_name = ?, ip_address = ? WHERE guid = ?", ("2026-11-28 05:30:00.123", "bench-12345", "127.0.0.1", "{%s}" % str(k).upper()))
+        chunk = order[s:s + CHUNK]
+        sql, args = FORMS[form](chunk)
+        c.execute("BEGIN IMMEDIATE")
+        t0 = time.perf_counter()
+        changed = c.execute(sql, args).rowcount
+        t1 = time.perf_counter()
         c.execute("COMMIT")
-    dt = time.perf_counter() - t0
+        commit += time.perf_counter() - t1
+        statement += t1 - t0
+        if changed != len(chunk):
+            sys.exit("%s: folding %d rows changed %d agents" % (label, len(chunk), changed))
     c.close()
-    return dt
-os.makedirs("/tmp/compact", exist_ok=True)
-random.seed(1)
-for compact in (False, True):
-    path = "/tmp/compact/%s.db" % ("compact" if compact else "text")
-    keys, pages = make(path, compact)
-    print("%s: %d pages (%.1f MB)" % ("compact" if compact else "text   ", pages, pages * 4096 / 1e6), flush=True)
-    globals()["keys_" + str(compact)] = keys
-for rnd in range(2):
-    for compact in ((False, True) if rnd == 0 else (True, False)):
-        path = "/tmp/compact/%s.db" % ("compact" if compact else "text")
-        dt = fold(path, globals()["keys_" + str(compact)], compact, 100 + rnd)
-        print("round %d %s: fold of %d agents in %.2f s, %.1f us per agent" % (rnd, "compact" if compact else "text   ", FOLD, dt, dt / FOLD * 1e6), flush=True)
-for name in ("text", "compact"):
-    for suffix in ("", "-wal", "-shm"):
-        if os.path.exists("/tmp/compact/%s.db%s" % (name, suffix)):
-            os.remove("/tmp/compact/%s.db%s" % (name, suffix))
+    print("%-8s %-31s synchronous=%-4s statement %5.2f  commit %5.2f  total %5.2f us per agent"
+          % (label, form, sync, 1e6 * statement / FOLD, 1e6 * commit / FOLD, 1e6 * (statement + commit) / FOLD), flush=True)
+
+
+def main():
+    variants = "--variants" in sys.argv[1:]
+    os.makedirs(DIR, exist_ok=True)
+    try:
+        text = DIR + "/text.db"
+        build(text, False)
+        if variants:
+            forms = list(FORMS)
+            for sync in ("OFF", "FULL"):
+                for order in (forms, forms[::-1]):
+                    for form in order:
+                        fold("text", text, sync, form)
+        else:
+            compact = DIR + "/compact.db"
+            build(compact, True)
+            pair = [("text", text), ("compact", compact)]
+            for sync in ("OFF", "FULL"):
+                for order in (pair, pair[::-1]):
+                    for label, base in order:
+                        fold(label, base, sync, "upsert json_each (the store's)")
+    finally:
+        shutil.rmtree(DIR, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
