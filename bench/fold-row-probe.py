@@ -18,22 +18,16 @@
 # in ABBA order, so a drift of the machine weighs on both sides alike.
 import json, os, random, shutil, sqlite3, sys, time, uuid
 
+from probe_sqlite import SELECTED, UPSERT, create_tables, fresh_copy, text_guid
+
 N, FOLD, CHUNK = 1_000_000, 100_000, 28
 DIR = "/tmp/fold-probe"
-
-
-def text_guid(k):
-    return "{%s}" % str(k).upper()
 
 
 def build(path, compact):
     c = sqlite3.connect(path, isolation_level=None)
     c.execute("PRAGMA journal_mode=WAL")
-    guid, time_type = ("BLOB", "INTEGER") if compact else ("TEXT", "TEXT")
-    c.execute(f"CREATE TABLE agents (guid {guid} NOT NULL PRIMARY KEY, last INTEGER NOT NULL, ring BLOB, first_seen {time_type} NOT NULL,"
-              f" last_seen {time_type} NOT NULL, node_name TEXT, mac_address TEXT, ip_address TEXT) WITHOUT ROWID")
-    c.execute(f"CREATE TABLE agent_journal (seq INTEGER PRIMARY KEY, guid {guid} NOT NULL, last INTEGER, ring BLOB, first_seen {time_type},"
-              f" last_seen {time_type}, node_name TEXT, mac_address TEXT, ip_address TEXT)")
+    create_tables(c, compact)
     rnd = random.Random(1)
     keys = [uuid.UUID(int=rnd.getrandbits(128)) for _ in range(N)]
     key = (lambda k: k.bytes) if compact else text_guid
@@ -52,11 +46,6 @@ def build(path, compact):
     print("%-8s %d pages (%.0f MB)" % ("compact" if compact else "text", pages, pages * 4096 / 1e6), flush=True)
 
 
-SELECTED = "FROM agent_journal WHERE seq IN (%s) AND last IS NOT NULL AND first_seen IS NULL"
-COLUMNS = "(guid, last, ring, first_seen, last_seen, node_name, mac_address, ip_address)"
-UPSERT = ("INSERT INTO agents " + COLUMNS + " SELECT guid, last, ring, last_seen, last_seen, node_name, mac_address, ip_address "
-          + SELECTED + " ON CONFLICT (guid) DO UPDATE SET last = excluded.last, ring = excluded.ring, last_seen = excluded.last_seen,"
-          " node_name = excluded.node_name, mac_address = excluded.mac_address, ip_address = excluded.ip_address")
 UPDATE_FROM = ("UPDATE agents SET last = j.last, ring = j.ring, last_seen = j.last_seen, node_name = j.node_name,"
                " mac_address = j.mac_address, ip_address = j.ip_address FROM (SELECT guid, last, ring, last_seen, node_name,"
                " mac_address, ip_address " + SELECTED + ") AS j WHERE agents.guid = j.guid")
@@ -68,14 +57,7 @@ FORMS = {
 
 
 def fold(label, base, sync, form):
-    path = DIR + "/run.db"
-    for f in (path, path + "-wal", path + "-shm"):
-        if os.path.exists(f):
-            os.remove(f)
-    shutil.copy(base, path)
-    c = sqlite3.connect(path, isolation_level=None)
-    c.execute("PRAGMA journal_mode=WAL")
-    c.execute("PRAGMA synchronous=%s" % sync)
+    c = fresh_copy(base, DIR, sync)
     c.execute("PRAGMA wal_autocheckpoint=1000")
     order = [r[0] for r in c.execute("SELECT seq FROM agent_journal ORDER BY guid")]
     statement = commit = 0.0

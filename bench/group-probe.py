@@ -12,6 +12,8 @@
 # writer's CPU) and synchronous=FULL (as the store runs: each COMMIT syncs the WAL), in ABBA order.
 import json, os, random, shutil, sqlite3, sys, time, uuid
 
+from probe_sqlite import STORE_FOLD, create_tables, fresh_copy, text_guid
+
 GROUPS, GROUP = 3000, 14
 DIR = "/tmp/group-probe"
 
@@ -20,14 +22,10 @@ def build(path, fleet, page_size, compact):
     c = sqlite3.connect(path, isolation_level=None)
     c.execute("PRAGMA page_size=%d" % page_size)
     c.execute("PRAGMA journal_mode=WAL")
-    guid, time_type = ("BLOB", "INTEGER") if compact else ("TEXT", "TEXT")
-    c.execute(f"CREATE TABLE agents (guid {guid} NOT NULL PRIMARY KEY, last INTEGER NOT NULL, ring BLOB, first_seen {time_type} NOT NULL,"
-              f" last_seen {time_type} NOT NULL, node_name TEXT, mac_address TEXT, ip_address TEXT) WITHOUT ROWID")
-    c.execute(f"CREATE TABLE agent_journal (seq INTEGER PRIMARY KEY, guid {guid} NOT NULL, last INTEGER, ring BLOB, first_seen {time_type},"
-              f" last_seen {time_type}, node_name TEXT, mac_address TEXT, ip_address TEXT)")
+    create_tables(c, compact)
     rnd = random.Random(1)
     keys = [uuid.UUID(int=rnd.getrandbits(128)) for _ in range(fleet)]
-    key = (lambda k: k.bytes) if compact else (lambda k: "{%s}" % str(k).upper())
+    key = (lambda k: k.bytes) if compact else text_guid
     registered = 1764306000000 if compact else "2025-11-28 05:00:00.000"
     seen = 1764307800123 if compact else "2025-11-28 05:30:00.123"
     c.execute("BEGIN")
@@ -41,22 +39,8 @@ def build(path, fleet, page_size, compact):
     c.close()
 
 
-FOLD = ("INSERT INTO agents (guid, last, ring, first_seen, last_seen, node_name, mac_address, ip_address) "
-        "SELECT guid, last, ring, last_seen, last_seen, node_name, mac_address, ip_address FROM agent_journal "
-        "WHERE seq IN (SELECT value FROM json_each(?)) AND last IS NOT NULL AND first_seen IS NULL "
-        "ON CONFLICT (guid) DO UPDATE SET last = excluded.last, ring = excluded.ring, last_seen = excluded.last_seen, "
-        "node_name = excluded.node_name, mac_address = excluded.mac_address, ip_address = excluded.ip_address")
-
-
 def run(label, base, sync, compact):
-    path = DIR + "/run.db"
-    for f in (path, path + "-wal", path + "-shm"):
-        if os.path.exists(f):
-            os.remove(f)
-    shutil.copy(base, path)
-    c = sqlite3.connect(path, isolation_level=None)
-    c.execute("PRAGMA journal_mode=WAL")
-    c.execute("PRAGMA synchronous=%s" % sync)
+    c = fresh_copy(base, DIR, sync)
     rows = c.execute("SELECT seq, guid FROM agent_journal").fetchall()
     newest = {}
     for seq, guid in rows:
@@ -76,7 +60,7 @@ def run(label, base, sync, compact):
         chunk = order[folded:folded + 2 * GROUP]
         folded += len(chunk)
         if chunk:
-            c.execute(FOLD, (json.dumps(chunk),))
+            c.execute(STORE_FOLD, (json.dumps(chunk),))
         else:
             c.execute("DELETE FROM agent_journal WHERE seq > ? AND seq <= ?", (deleted, deleted + 8 * GROUP))
             deleted += 8 * GROUP

@@ -1,5 +1,6 @@
 package io.seqguard.benchmarks;
 
+import io.seqguard.spi.AgentGuid;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -10,7 +11,6 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -38,8 +38,8 @@ final class RawSqliteGroupCommit implements AutoCloseable {
 
         Request(String guid, long seq, String node, String ip, Instant now) {
             // Parsed on the caller's thread, as the store's transport parses the GUID; stored as 16 bytes, as the store does.
-            UUID uuid = UUID.fromString(guid.substring(1, guid.length() - 1));
-            this.key = ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits()).array();
+            AgentGuid parsed = AgentGuid.parse(guid);
+            this.key = ByteBuffer.allocate(16).putLong(parsed.mostSignificantBits()).putLong(parsed.leastSignificantBits()).array();
             this.seq = seq;
             this.node = node;
             this.ip = ip;

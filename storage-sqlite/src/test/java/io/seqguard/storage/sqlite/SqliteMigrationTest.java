@@ -48,15 +48,8 @@ class SqliteMigrationTest {
     @Test
     void versionOneFileIsMigratedAndKeepsItsData() throws Exception {
         Path file = folder.resolve("v1.db");
-        String url = "jdbc:sqlite:" + file;
         // Exactly what a version-1 seqguard left behind: its schema and Flyway history, then data.
-        Flyway.configure(SqliteDatabase.class.getClassLoader())
-                .dataSource(url, null, null)
-                .locations(SqliteDatabase.MIGRATIONS)
-                .table(SqliteDatabase.HISTORY_TABLE)
-                .target("1")
-                .load()
-                .migrate();
+        String url = fileAtVersion(file, "1");
         String guid = TestAgents.guid(7).toString();
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
             s.execute("INSERT INTO agents (guid, last, ring, first_seen, last_seen, node_name, mac_address, ip_address) "
@@ -95,16 +88,22 @@ class SqliteMigrationTest {
         }
     }
 
-    /** A version-3 file: its schema and history as that seqguard left them, with agents and journal rows as text. */
-    private String versionThreeFile(String name) throws Exception {
-        String url = "jdbc:sqlite:" + folder.resolve(name);
+    /** A new file migrated by the shipped scripts up to {@code version} only, as that seqguard left it; its JDBC URL. */
+    private static String fileAtVersion(Path file, String version) {
+        String url = "jdbc:sqlite:" + file;
         Flyway.configure(SqliteDatabase.class.getClassLoader())
                 .dataSource(url, null, null)
                 .locations(SqliteDatabase.MIGRATIONS)
                 .table(SqliteDatabase.HISTORY_TABLE)
-                .target("3")
+                .target(version)
                 .load()
                 .migrate();
+        return url;
+    }
+
+    /** A version-3 file: its schema and history as that seqguard left them, with agents and journal rows as text. */
+    private String versionThreeFile(String name) throws Exception {
+        String url = fileAtVersion(folder.resolve(name), "3");
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
             // Agent 1 folded; agent 2 folded, then checked in again (its journal row is newer); agent 3 only in the
             // journal, registered, in lower case without braces as the sqlite3 shell might leave it; agent 4 reset.
