@@ -39,6 +39,38 @@ class ServerConfigurationTest {
     }
 
     @Test
+    void driverPropertiesOfTheJdbcStoreAreAccepted() throws IOException {
+        // The shipped application.conf and docs/SCALING.md tell operators to set these; before the
+        // fix every one was refused as an unknown key, and TLS to the database could not be set up.
+        Files.createDirectories(home.resolve("conf"));
+        Files.writeString(home.resolve("conf/application.conf"), """
+                seqguard.storage = jdbc
+                seqguard.jdbc.url = "jdbc:postgresql://db.example:5432/epo"
+                seqguard.jdbc.properties { sslmode = verify-full, sslrootcert = "/etc/ssl/db.pem", prepareThreshold = 0 }
+                """);
+
+        ServerConfiguration configuration = ServerConfiguration.load(home, null, new Properties());
+
+        assertThat(configuration.validate()).isEmpty();
+        assertThat(configuration.config().getConfig("seqguard.jdbc.properties").root().unwrapped())
+                .containsEntry("sslmode", "verify-full").containsEntry("prepareThreshold", 0);
+    }
+
+    @Test
+    void aDriverPropertyThatIsASectionIsRefusedByTheStore() throws IOException {
+        Files.createDirectories(home.resolve("conf"));
+        Files.writeString(home.resolve("conf/application.conf"), """
+                seqguard.storage = jdbc
+                seqguard.jdbc.url = "jdbc:postgresql://db.example:5432/epo"
+                seqguard.jdbc.properties { ssl { mode = x } }
+                """);
+
+        ServerConfiguration configuration = ServerConfiguration.load(home, null, new Properties());
+
+        assertThat(configuration.validate()).extracting(ConfigProblem::key).containsExactly("seqguard.jdbc.properties.ssl");
+    }
+
+    @Test
     void serverIniOverridesApplicationConf() throws IOException {
         Files.createDirectories(home.resolve("conf"));
         Files.writeString(home.resolve("conf/application.conf"), "seqguard.errors.table.max-per-hour = 50\n");

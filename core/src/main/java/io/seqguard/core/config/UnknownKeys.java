@@ -18,7 +18,9 @@ import io.seqguard.spi.config.Secrets;
 /**
  * Finds keys under the root that no {@code reference.conf} defines, and suggests the known key
  * the operator most likely meant. A key whose reference value is null (an unset token) is known;
- * below a known non-object value (a list, a free-form map set to null) nothing is checked.
+ * below a known non-object value (a list, a free-form map set to null) nothing is checked, nor
+ * below a known empty section ({@code properties {}}): a section that names no keys is free-form,
+ * such as a driver's extra properties.
  *
  * <p>Stateless and thread safe.
  */
@@ -49,8 +51,8 @@ final class UnknownKeys {
                             " (no module's reference.conf defines it: is it misspelt, or is its plugin missing?)")));
             return;
         }
-        if (known.valueType() != ConfigValueType.OBJECT) {
-            return;
+        if (known.valueType() != ConfigValueType.OBJECT || ((ConfigObject) known).isEmpty()) {
+            return; // a value, or a free-form section: the module checks what is below it
         }
         if (!(value instanceof ConfigObject object)) {
             if (value.valueType() != ConfigValueType.NULL) {

@@ -92,6 +92,28 @@ class UnknownKeysTest {
     }
 
     @Test
+    void anEmptyReferenceSectionIsFreeFormAndItsNeighboursAreStillChecked() {
+        // A driver's extra properties: the module's reference.conf has `properties {}` and cannot list them.
+        TestHome home = new TestHome(dir).pluginReference("plugins/db", """
+                seqguard.db {
+                  url = null
+                  properties {}
+                }
+                """);
+        home.applicationConf("""
+                seqguard.db.url = "jdbc:x"
+                seqguard.db.properties { sslmode = verify-full, ssl { factory = x } }
+                seqguard.db.propertes { sslmode = require }
+                """);
+        LoadedConfig loaded = home.load();
+        assertThat(loaded.problems()).singleElement().satisfies(problem -> {
+            assertThat(problem.key()).isEqualTo("seqguard.db.propertes");
+            assertThat(problem.problem()).isEqualTo("unknown key; did you mean seqguard.db.properties?");
+        });
+        assertThat(loaded.config().getString("seqguard.db.properties.sslmode")).isEqualTo("verify-full");
+    }
+
+    @Test
     void pluginReferenceKeysAreKnownAndNullMeansKnown() {
         TestHome home = new TestHome(dir).pluginReference("plugins/http", """
                 seqguard.http {
