@@ -21,8 +21,8 @@ import java.util.stream.Stream;
 
 /**
  * Every plugin start-up could choose from: those on the server's class path, those in
- * {@code plugins/<name>/} folders (each with its own {@link PluginClassLoader}), and those an
- * integrator named in code. Discovery only instantiates plugin classes, which do no work in their
+ * {@code plugins/} (a jar there, or a {@code plugins/<name>/} folder of jars; each with its own
+ * {@link PluginClassLoader}), and those an integrator named in code. Discovery only instantiates plugin classes, which do no work in their
  * constructors; nothing is installed here.
  */
 public final class PluginRegistry {
@@ -53,55 +53,73 @@ public final class PluginRegistry {
     }
 
     /**
-     * Gives every sub-folder of {@code pluginsDir} its own class loader over the jars in it and
-     * adds the plugins found there. A missing folder means no plugins.
+     * Gives every plugin in {@code pluginsDir} its own class loader and adds the plugins found
+     * there. A plugin is either a jar directly in the folder (SPEC §7: a jar with a
+     * {@code ServiceLoader} entry), or a sub-folder holding the plugin's jar with the libraries it
+     * needs. A missing folder means no plugins.
      */
     public void discoverFolder(Path pluginsDir, ClassLoader server) {
         if (!Files.isDirectory(pluginsDir)) {
             return;
         }
-        List<Path> folders;
-        try (Stream<Path> children = Files.list(pluginsDir)) {
-            folders = children.filter(Files::isDirectory).sorted().toList();
+        List<Path> children;
+        try (Stream<Path> list = Files.list(pluginsDir)) {
+            children = list.filter(p -> Files.isDirectory(p) || isJar(p)).sorted().toList();
         } catch (IOException e) {
             problems.add("cannot list plugin folder " + pluginsDir + ": " + e.getMessage());
             return;
         }
-        for (Path folder : folders) {
+        for (Path child : children) {
             List<URL> jars = new ArrayList<>();
-            try (Stream<Path> files = Files.list(folder)) {
-                for (Path jar : files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList()) {
-                    jars.add(jar.toUri().toURL());
+            String name = child.getFileName().toString();
+            try {
+                if (Files.isDirectory(child)) {
+                    try (Stream<Path> files = Files.list(child)) {
+                        for (Path jar : files.filter(PluginRegistry::isJar).sorted().toList()) {
+                            jars.add(jar.toUri().toURL());
+                        }
+                    }
+                } else {
+                    jars.add(child.toUri().toURL());
+                    name = name.substring(0, name.length() - ".jar".length());
                 }
             } catch (IOException e) {
-                problems.add("cannot read plugin folder " + folder + ": " + e.getMessage());
+                problems.add("cannot read plugin folder " + child + ": " + e.getMessage());
                 continue;
             }
-            if (jars.isEmpty()) {
-                continue;
-            }
-            PluginClassLoader loader = new PluginClassLoader(folder.getFileName().toString(), jars, server);
-            loaders.add(loader);
-            int found = 0;
-            try {
-                for (Plugin plugin : ServiceLoader.load(Plugin.class, loader)) {
-                    // The loader also sees the server's service files; keep only the folder's own plugins.
-                    if (plugin.getClass().getClassLoader() == loader) {
-                        add(plugin, folder.toString());
-                        found++;
-                    }
-                }
-            } catch (ServiceConfigurationError e) {
-                problems.add("cannot load the plugin in " + folder + ": " + e.getMessage());
-                continue;
-            }
-            if (found == 0) {
-                problems.add("plugin folder " + folder + " holds jars but no META-INF/services/" + Plugin.class.getName() + " entry");
+            if (!jars.isEmpty()) {
+                load(child, name, jars, server);
             }
         }
     }
 
-    /** The class loaders of the plugin folders, in folder order. */
+    private void load(Path source, String name, List<URL> jars, ClassLoader server) {
+        PluginClassLoader loader = new PluginClassLoader(name, jars, server);
+        loaders.add(loader);
+        int found = 0;
+        try {
+            for (Plugin plugin : ServiceLoader.load(Plugin.class, loader)) {
+                // The loader also sees the server's service files; keep only the plugin's own.
+                if (plugin.getClass().getClassLoader() == loader) {
+                    add(plugin, source.toString());
+                    found++;
+                }
+            }
+        } catch (ServiceConfigurationError e) {
+            problems.add("cannot load the plugin in " + source + ": " + e.getMessage());
+            return;
+        }
+        if (found == 0) {
+            problems.add((Files.isDirectory(source) ? "plugin folder " + source + " holds jars but" : "plugin jar " + source + " has")
+                    + " no META-INF/services/" + Plugin.class.getName() + " entry");
+        }
+    }
+
+    private static boolean isJar(Path file) {
+        return Files.isRegularFile(file) && file.getFileName().toString().endsWith(".jar");
+    }
+
+    /** The class loaders of the plugins in the plugin folder, in name order. */
     public List<PluginClassLoader> folderLoaders() {
         return List.copyOf(loaders);
     }

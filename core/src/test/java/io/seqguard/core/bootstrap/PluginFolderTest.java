@@ -28,7 +28,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 
-/** Builds a real plugin jar, drops it into plugins/demo/ and lets the server find, load and select it. */
+/**
+ * Builds a real plugin jar, drops it into plugins/demo/ (or, as a jar alone, into plugins/) and lets
+ * the server find, load and select it.
+ */
 class PluginFolderTest {
     private static final String SOURCE = """
             package demo;
@@ -166,6 +169,36 @@ import io.seqguard.spi.Plugin;
         assertThatThrownBy(() -> builder().config("seqguard.services", List.of("demo2")).start())
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("no service plugin has this id; available: demo");
+    }
+
+    @Test
+    void aJarDirectlyInThePluginFolderIsAPluginOfItsOwn() throws Exception {
+        // SPEC §7: a plugin is a jar; an operator drops it into plugins/ without making a folder.
+        Path jar = home.resolve("plugins/demo/demo-plugin.jar");
+        Files.move(jar, home.resolve("plugins/demo-plugin.jar"));
+        try (Stream<Path> rest = Files.list(jar.getParent())) {
+            for (Path file : rest.toList()) {
+                Files.delete(file);
+            }
+        }
+        Files.delete(jar.getParent());
+
+        try (SeqguardServer server = builder().config("seqguard.services", List.of("demo")).start()) {
+            assertThat(Files.readString(home.resolve("demo-started"))).isEqualTo("hello from plugin-demo-plugin");
+            assertThat(server.config().config().getString("seqguard.demo.greeting")).as("the jar's reference.conf is merged")
+                    .isEqualTo("hello");
+        }
+    }
+
+    @Test
+    void aJarWithoutAPluginInThePluginFolderIsReported() throws Exception {
+        Path stray = home.resolve("plugins/stray.jar");
+        try (OutputStream out = new JarOutputStream(Files.newOutputStream(stray))) {
+            out.flush();
+        }
+        assertThatThrownBy(() -> builder().config("seqguard.services", List.of()).start())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("plugin jar " + stray + " has no META-INF/services/io.seqguard.spi.Plugin entry");
     }
 
     @Test
