@@ -13,6 +13,7 @@ import io.seqguard.spi.SequenceStore;
 import io.seqguard.spi.Transport;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
@@ -94,8 +95,14 @@ public final class JettyTransport implements Transport {
 
         server = jetty;
         try {
+            // Bound here, one by one, so that a failure names the listener's keys, not only Jetty's address.
+            listen(agent, "agent");
+            listen(admin, "admin");
             jetty.start();
         } catch (Exception e) {
+            // A connector opened but never started is not closed by Jetty's stop.
+            agent.close();
+            admin.close();
             stop();
             throw e;
         }
@@ -164,6 +171,17 @@ public final class JettyTransport implements Transport {
         connector.setIdleTimeout(config.idleTimeout().toMillis());
         jetty.addConnector(connector);
         return connector;
+    }
+
+    private static void listen(ServerConnector connector, String listener) throws IOException {
+        try {
+            connector.open();
+        } catch (IOException e) {
+            Throwable reason = e.getCause() != null ? e.getCause() : e;
+            String address = (connector.getHost() == null ? "0.0.0.0" : connector.getHost()) + ":" + connector.getPort();
+            throw new IOException("the " + listener + " listener cannot listen on " + address + " (" + HttpConfig.PATH + "." + listener
+                    + ".host and ." + listener + ".port): " + reason.getMessage(), e);
+        }
     }
 
     private static URI uri(Connector connector) {

@@ -1,6 +1,7 @@
 package io.seqguard.transport.jetty;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -8,6 +9,8 @@ import io.seqguard.core.bootstrap.SeqguardServer;
 import io.seqguard.spi.Plugin;
 import io.seqguard.spi.PluginKind;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +21,8 @@ import java.util.Properties;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class HttpTransportPluginTest {
     @TempDir
@@ -69,6 +74,32 @@ class HttpTransportPluginTest {
                 throw new AssertionError("still listening on " + endpoint);
             } catch (ConnectException expected) {
                 // closed, as it should be
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"agent", "admin"})
+    void aPortInUseIsReportedWithTheListenersKeysAndTheOtherPortIsReleased(String taken) throws Exception {
+        try (ServerSocket occupied = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            int other = probe.getLocalPort();
+            probe.close();
+            String free = taken.equals("agent") ? "admin" : "agent";
+            SeqguardServer.Builder builder = SeqguardServer.builder().home(home).systemProperties(new Properties())
+                    .config("seqguard.storage", "memory")
+                    .config("seqguard.services", List.of())
+                    .config("seqguard.http." + taken + ".host", "127.0.0.1")
+                    .config("seqguard.http." + taken + ".port", occupied.getLocalPort())
+                    .config("seqguard.http." + free + ".host", "127.0.0.1")
+                    .config("seqguard.http." + free + ".port", other);
+
+            assertThatThrownBy(builder::start)
+                    .hasStackTraceContaining("the " + taken + " listener cannot listen on 127.0.0.1:" + occupied.getLocalPort()
+                            + " (seqguard.http." + taken + ".host and ." + taken + ".port): ");
+            // Whichever listener was bound before the failure is closed again.
+            try (ServerSocket again = new ServerSocket(other, 50, InetAddress.getLoopbackAddress())) {
+                assertThat(again.getLocalPort()).isEqualTo(other);
             }
         }
     }
