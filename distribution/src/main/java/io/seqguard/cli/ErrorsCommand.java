@@ -2,6 +2,7 @@ package io.seqguard.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.seqguard.spi.AgentGuid;
+import io.seqguard.spi.ErrorQuery;
 import io.seqguard.spi.InvalidValueException;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -60,8 +61,11 @@ final class ErrorsCommand implements Callable<Integer> {
         if (until != null) {
             query.put("until", until.toString());
         }
-        if (limit < 1 || limit > 10_000) {
-            throw new ParameterException(spec.commandLine(), "--limit must be from 1 to 10000, not " + limit);
+        if (since != null && until != null && until.isBefore(since)) {
+            throw new ParameterException(spec.commandLine(), "--until (" + until + ") must not be before --since (" + since + ")");
+        }
+        if (limit < 1 || limit > ErrorQuery.MAX_LIMIT) {
+            throw new ParameterException(spec.commandLine(), "--limit must be from 1 to " + ErrorQuery.MAX_LIMIT + ", not " + limit);
         }
         query.put("limit", Integer.toString(limit));
         AdminClient client = admin.client();

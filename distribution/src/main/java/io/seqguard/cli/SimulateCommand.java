@@ -14,6 +14,7 @@ import io.seqguard.spi.SuspectKind;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -108,7 +109,7 @@ final class SimulateCommand implements Callable<Integer> {
         ServerConfiguration configuration = ServerConfiguration.load(admin.installation.home(), admin.installation.configFile(),
                 System.getProperties());
         Config config = configuration.config();
-        URI target = agentUrl != null ? URI.create(agentUrl) : URI.create(
+        URI target = agentUrl != null ? agentUri() : URI.create(
                 "http://" + AdminEndpoint.connectHost(string(config, "seqguard.http.agent.host", "0.0.0.0")) + ":"
                         + (config.hasPath("seqguard.http.agent.port") ? config.getInt("seqguard.http.agent.port") : 8080)
                         + "/agent/v1/requests");
@@ -216,6 +217,14 @@ final class SimulateCommand implements Callable<Integer> {
             return d;
         } catch (RuntimeException e) {
             throw new ParameterException(spec.commandLine(), "--max-time must be a positive duration such as 30s or 5m, not '" + text + "'");
+        }
+    }
+
+    private URI agentUri() {
+        try {
+            return new URI(agentUrl);
+        } catch (URISyntaxException e) {
+            throw new ParameterException(spec.commandLine(), "--agent-url must be an http(s) URL, not '" + agentUrl + "': " + e.getMessage());
         }
     }
 

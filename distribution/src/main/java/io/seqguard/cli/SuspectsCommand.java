@@ -1,6 +1,7 @@
 package io.seqguard.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.seqguard.spi.ErrorQuery;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,13 +22,17 @@ import picocli.CommandLine.Spec;
             "  rollback: errors from one machine (snapshot restore, frozen disk) - reset the GUID (seqguard agents reset).",
             "Talks to the running server's admin API (GET /admin/v1/suspects)."})
 final class SuspectsCommand implements Callable<Integer> {
+    /** The admin API's longest look-back (docs/HTTP.md, {@code suspects?hours}). */
+    private static final int MAX_HOURS = 24 * 366;
+
     @Mixin
     AdminOptions admin = new AdminOptions();
 
-    @Option(names = "--hours", paramLabel = "N", defaultValue = "24", description = "Look-back period in hours (default ${DEFAULT-VALUE}).")
+    @Option(names = "--hours", paramLabel = "N", defaultValue = "24",
+            description = "Look-back period in hours, 1 to 8784 (a leap year; default ${DEFAULT-VALUE}).")
     int hours;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "At most N suspects (default ${DEFAULT-VALUE}).")
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "At most N suspects (1 to 10000; default ${DEFAULT-VALUE}).")
     int limit;
 
     @Spec
@@ -35,8 +40,12 @@ final class SuspectsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (hours < 1) {
-            throw new ParameterException(spec.commandLine(), "--hours must be at least 1");
+        // The admin API's limits (docs/HTTP.md): refused here as a usage error, before any request.
+        if (hours < 1 || hours > MAX_HOURS) {
+            throw new ParameterException(spec.commandLine(), "--hours must be from 1 to " + MAX_HOURS + ", not " + hours);
+        }
+        if (limit < 1 || limit > ErrorQuery.MAX_LIMIT) {
+            throw new ParameterException(spec.commandLine(), "--limit must be from 1 to " + ErrorQuery.MAX_LIMIT + ", not " + limit);
         }
         JsonNode answer = admin.client().get("/admin/v1/suspects", Map.of("hours", Integer.toString(hours), "limit", Integer.toString(limit)))
                 .json();

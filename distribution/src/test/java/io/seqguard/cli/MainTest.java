@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -81,6 +83,19 @@ class MainTest {
         assertThat(run.err()).contains(option.substring(0, option.indexOf('='))).doesNotContain("unexpected failure").doesNotContain("\tat ");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"suspects --hours=0", "suspects --hours=8785", "suspects --limit=0", "suspects --limit=10001",
+            "errors --limit=10001", "errors --until=2024-03-01T00:00:00Z --since=2024-03-02T00:00:00Z"})
+    void aValueTheAdminApiWouldRefuseIsAUsageErrorBeforeAnyRequest(String arguments) {
+        // No token and no server here: a usage error must come first, or these would fail with 1.
+        List<String> args = new ArrayList<>(List.of(arguments.split(" ")));
+        args.addAll(List.of("--home", home.toString()));
+        CliRun run = CliRun.of(args.toArray(String[]::new));
+        String option = arguments.substring(arguments.lastIndexOf(' ') + 1, arguments.indexOf('=', arguments.lastIndexOf(' ')));
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(Main.USAGE);
+        assertThat(run.err()).contains(option).doesNotContain("no admin token").doesNotContain("\tat ");
+    }
+
     @Test
     void adminCommandWithoutAToken() {
         CliRun run = CliRun.of("errors", "--home", home.toString());
@@ -138,6 +153,13 @@ class MainTest {
         CliRun run = CliRun.of("simulate", "--home", home.toString(), "--agent-url", "http://192.0.2.1:8080/agent/v1/requests");
         assertThat(run.exitCode()).isEqualTo(Main.USAGE);
         assertThat(run.err()).contains("--allow-remote");
+    }
+
+    @Test
+    void simulateRejectsAMalformedAgentUrlAsAUsageError() {
+        CliRun run = CliRun.of("simulate", "--home", home.toString(), "--agent-url", "http://127.0.0.1:8080/a b");
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(Main.USAGE);
+        assertThat(run.err()).contains("--agent-url must be an http(s) URL").doesNotContain("unexpected failure").doesNotContain("\tat ");
     }
 
     @Test
