@@ -62,8 +62,11 @@ public final class ConfigRenderer {
         if (value.valueType() == ConfigValueType.NULL) {
             return "null";
         }
-        // A yes/no switch (require-token) says whether a secret is needed, not what it is.
-        if (Secrets.sensitive(key) && value.valueType() != ConfigValueType.BOOLEAN) {
+        // A yes/no switch (require-token) says whether a secret is needed, not what it is; an empty
+        // string (the shipped admin.token and jdbc.password) says that none is set, which an
+        // operator needs to see.
+        boolean unset = value.valueType() == ConfigValueType.STRING && ((String) value.unwrapped()).isEmpty();
+        if (Secrets.sensitive(key) && value.valueType() != ConfigValueType.BOOLEAN && !unset) {
             return "\"" + Secrets.REDACTED + "\"";
         }
         return Secrets.maskEmbedded(value.render(CONCISE));

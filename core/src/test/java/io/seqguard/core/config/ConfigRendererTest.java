@@ -36,6 +36,7 @@ class ConfigRendererTest {
                   client-secret = null
                   admin-token = null
                   unset-token = null
+                  empty-password = ""
                   require-token = null
                   token-file = null
                   url = null
@@ -62,6 +63,8 @@ class ConfigRendererTest {
         assertThat(text).doesNotContain("hunter2", "abc123", "424242", "pgpass", "deep")
                 .contains("password = \"<redacted>\"", "client-secret = \"<redacted>\"", "admin-token = \"<redacted>\"")
                 .contains("unset-token = null")
+                // Empty is how the shipped defaults say "not set": shown, so an operator can tell.
+                .contains("empty-password = \"\"")
                 // A yes/no switch and the path of a file holding a secret are not secrets.
                 .contains("require-token = true", "token-file = \"data/admin.token\"")
                 .contains("password=<redacted>&ssl=true")
