@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.seqguard.spi.config.ConfigReader;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The plugin selection and the core's paths: {@code seqguard.storage}, {@code .transports},
@@ -16,9 +17,10 @@ import java.util.List;
  * @param transports the ids of the transport plugins to start, distinct, possibly empty
  * @param services the ids of the other service plugins to start, distinct, possibly empty
  * @param pluginsDir the folder of extra plugins, absolute
- * @param serverIni the Server.ini that is imported when it exists, absolute
+ * @param serverIni the Server.ini that is imported when it exists, absolute; empty when the import
+ *     is switched off ({@code server-ini = ""} or {@code null})
  */
-public record CoreConfig(String storage, List<String> transports, List<String> services, Path pluginsDir, Path serverIni) {
+public record CoreConfig(String storage, List<String> transports, List<String> services, Path pluginsDir, Optional<Path> serverIni) {
     public CoreConfig {
         requireNonNull(storage, "storage");
         transports = List.copyOf(transports);
@@ -35,6 +37,6 @@ public record CoreConfig(String storage, List<String> transports, List<String> s
                 PluginIds.ids(reader, "transports"),
                 PluginIds.ids(reader, "services"),
                 reader.path("plugins.dir"),
-                reader.path("compat.server-ini"));
+                reader.optionalString("compat.server-ini").map(ignored -> reader.path("compat.server-ini")));
     }
 }

@@ -49,7 +49,7 @@ class ConfigMappingTest {
 
         assertThat(reader.problems()).isEmpty();
         assertThat(core).isEqualTo(new CoreConfig("jdbc", List.of("http", "grpc-gateway"), List.of(), Path.of("/opt/seqguard-plugins"),
-                dir.toAbsolutePath().resolve("etc/legacy.ini")));
+                java.util.Optional.of(dir.toAbsolutePath().resolve("etc/legacy.ini"))));
         assertThat(sequence).isEqualTo(new SequenceConfig(64, Enforcement.AUDIT));
         assertThat(sequence.policy()).isEqualTo(new SequencePolicy(64, Enforcement.AUDIT));
         assertThat(errors).isEqualTo(new ErrorTableConfig(5, List.of("table"), 30));

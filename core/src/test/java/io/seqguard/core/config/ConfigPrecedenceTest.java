@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.ParameterizedTest;
 
 /** reference.conf < application.conf (< code overrides) < Server.ini < system properties, with one key set at every level. */
 class ConfigPrecedenceTest {
@@ -93,6 +95,18 @@ class ConfigPrecedenceTest {
         Path ini = home.write("elsewhere/Server.ini", "[Server]\nSequenceNumberErrorLogMaxErrorsPerHour=22\n");
         home.systemProperty("seqguard.compat.server-ini", ini.toString());
         assertThat(maxPerHour(home)).isEqualTo(22);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"\"", "null"})
+    void anEmptyServerIniSettingSwitchesTheImportOff(String value) {
+        TestHome home = new TestHome(dir);
+        home.applicationConf("seqguard.errors.table.max-per-hour = 7\nseqguard.compat.server-ini = " + value);
+        home.serverIni("[Server]\nSequenceNumberErrorLogMaxErrorsPerHour=20\n"); // the default place: not read
+        LoadedConfig loaded = home.load();
+        assertThat(loaded.problems()).isEmpty();
+        assertThat(CoreConfig.read(loaded.reader()).serverIni()).isEmpty();
+        assertThat(maxPerHour(home)).isEqualTo(7);
     }
 
     @Test
