@@ -10,11 +10,17 @@ import org.eclipse.jetty.util.Blocker;
 /**
  * Reads a request body into one array, blocking the calling pool thread, and gives up as soon as
  * it grows past the limit: a lying or absent {@code Content-Length} (chunked upload) cannot make
- * the server buffer more than {@code limit} bytes. Thread safe; holds no per-request state.
+ * the server buffer more than {@code limit} bytes. Nor does a declared length reserve memory the
+ * client has not sent: the array starts at no more than {@value #UP_FRONT} bytes and grows with
+ * what arrives, so that many slow clients declaring {@code max-body} each (one per pool thread)
+ * hold only what they sent, not {@code threads.max} times {@code max-body} of a 256 MiB heap.
+ * Thread safe; holds no per-request state.
  */
 final class RequestBody {
     private static final byte[] EMPTY = new byte[0];
     private static final int INITIAL_CHUNKED = 4096;
+    /** The most a declared {@code Content-Length} allocates before its bytes arrive. */
+    static final int UP_FRONT = 64 * 1024;
 
     private final int limit;
 
@@ -37,7 +43,9 @@ final class RequestBody {
         if (length == 0) {
             return EMPTY;
         }
-        byte[] out = new byte[length > 0 ? (int) length : Math.min(INITIAL_CHUNKED, limit)];
+        // A body that fits is read into an array of its size; a larger one grows as it arrives, up to its declared size.
+        long most = length > 0 ? length : limit;
+        byte[] out = new byte[(int) Math.min(most, length > 0 ? UP_FRONT : INITIAL_CHUNKED)];
         int size = 0;
         while (true) {
             Content.Chunk chunk = request.read();
@@ -58,7 +66,8 @@ final class RequestBody {
                     return null;
                 }
                 if (size + n > out.length) {
-                    out = Arrays.copyOf(out, Math.min(limit, Math.max(size + n, out.length * 2)));
+                    long grown = Math.min(Math.max(most, size + n), Math.max(size + n, 2L * out.length));
+                    out = Arrays.copyOf(out, (int) Math.min(limit, grown));
                 }
                 buffer.get(out, size, n);
                 size += n;
