@@ -454,14 +454,14 @@ final class GroupCommitWriter {
 
     private void applyGroup(List<WriteRequest<?>> group) {
         long start = System.nanoTime();
+        boolean wrote;
         try {
             for (WriteRequest<?> request : group) {
                 request.applyIn(transaction);
             }
-            boolean wrote = transaction.commit();
-            metrics.committed(group.size(), wrote, System.nanoTime() - start);
+            wrote = transaction.commit();
         } catch (SQLException | RuntimeException | Error e) {
-            metrics.failed(System.nanoTime() - start);
+            record(() -> metrics.failed(System.nanoTime() - start));
             // Errors too: a claimed request's owner waits for an answer and must not wait forever.
             transaction.rollback();
             StorageException failure = e instanceof SQLException sql
@@ -474,6 +474,17 @@ final class GroupCommitWriter {
             if (e instanceof Error error) {
                 throw error;
             }
+            return;
+        }
+        // Committed: the group's answers stand whatever the meters do.
+        record(() -> metrics.committed(group.size(), wrote, System.nanoTime() - start));
+    }
+
+    private static void record(Runnable meter) {
+        try {
+            meter.run();
+        } catch (RuntimeException e) {
+            log.warn("the SQLite writer's meters failed; the group's outcome is not affected", e);
         }
     }
 

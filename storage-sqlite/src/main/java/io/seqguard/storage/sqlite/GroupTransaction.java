@@ -277,6 +277,12 @@ final class GroupTransaction {
      * Writes the overlay and commits the group's transaction; only then publishes the overlay to
      * the cache and the hourly count to {@link #tally()}.
      *
+     * <p>Once {@code COMMIT} succeeded the group is durable and this returns normally, so that its
+     * requests get their true answers: should publishing fail (an {@link OutOfMemoryError} while the
+     * journal's index or the cache grows), the journal's index is marked broken, which stops every
+     * later write until a restart reads the journal back, and the cache is dropped, so that no
+     * older state is left to accept a number the file has already seen.
+     *
      * @return whether the group changed a row: a group that only read (stale check-ins, errors over
      *     the hour's cap) commits without writing or syncing anything
      * @throws SQLException when writing or committing failed; call {@link #rollback()} then
@@ -289,11 +295,18 @@ final class GroupTransaction {
             inTransaction = false;
             changed = false;
         }
-        journal.committed();
-        if (!overlay.isEmpty()) {
-            cache.publish(overlay, Pending::state);
-            overlay.clear();
+        try {
+            journal.committed();
+            if (!overlay.isEmpty()) {
+                cache.publish(overlay, Pending::state);
+            }
+        } catch (RuntimeException | Error e) {
+            cache.clear();
+            log.error("SQLite store {}: a committed group could not be taken into memory; its answers stand, {}", config.path(),
+                    journal.broken() ? "and nothing more is written until seqguard restarts and reads the journal back"
+                            : "and the agent cache was dropped (lookups read the file until it fills again)", e);
         }
+        overlay.clear();
         if (touchedHour != Long.MIN_VALUE) {
             int[] count = hourCounts.get(touchedHour);
             if (count != null) {

@@ -3,6 +3,11 @@ package io.seqguard.storage.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.cumulative.CumulativeDistributionSummary;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.seqguard.spi.AgentIdentity;
 import io.seqguard.spi.ErrorQuery;
 import io.seqguard.spi.SequencePolicy;
@@ -142,6 +147,50 @@ class SqliteSequenceStoreTest {
                     assertThat(r.last()).isEqualTo(10);
                 });
         assertThat(store.recordError(TestErrors.error(agent, TestTimes.millis(4)), 1)).as("the rolled-back row must not count").isTrue();
+    }
+
+    @Test
+    void aCommittedGroupIsAcknowledgedEvenWhenTheMetersFail() {
+        // An integrator's registry that throws must not turn a durable commit into a reported failure:
+        // the agent would retry with the same number and be refused as a replay of itself.
+        store.stop();
+        FailingMeters meters = new FailingMeters();
+        store = new SqliteSequenceStore(SqliteConfig.defaults(file), meters);
+        store.start();
+        AgentIdentity agent = TestAgents.agent(TestAgents.guid(6));
+        assertThat(store.checkAndAdvance(agent, 1, SequencePolicy.STRICT, TestTimes.T0).verdict()).isEqualTo(Verdict.REGISTERED);
+
+        meters.failing = true;
+        assertThat(store.checkAndAdvance(agent, 2, SequencePolicy.STRICT, TestTimes.millis(1))).satisfies(r -> {
+            assertThat(r.verdict()).isEqualTo(Verdict.ACCEPTED);
+            assertThat(r.last()).isEqualTo(1);
+        });
+        assertThat(meters.thrown.get()).as("the meter did fail").isPositive();
+        meters.failing = false;
+
+        assertThat(store.agentInfo(agent.guid(), TestTimes.T0)).get().satisfies(info -> assertThat(info.last()).isEqualTo(2));
+        assertThat(store.checkAndAdvance(agent, 2, SequencePolicy.STRICT, TestTimes.millis(2)).verdict()).isEqualTo(Verdict.STALE);
+        assertThat(store.checkAndAdvance(agent, 3, SequencePolicy.STRICT, TestTimes.millis(3)).verdict()).isEqualTo(Verdict.ACCEPTED);
+    }
+
+    /** A registry whose distribution summaries (the writer's group size among them) throw while {@link #failing}. */
+    private static final class FailingMeters extends SimpleMeterRegistry {
+        volatile boolean failing;
+        final AtomicInteger thrown = new AtomicInteger();
+
+        @Override
+        protected DistributionSummary newDistributionSummary(Meter.Id id, DistributionStatisticConfig config, double scale) {
+            return new CumulativeDistributionSummary(id, clock, config, scale) {
+                @Override
+                protected void recordNonNegative(double amount) {
+                    if (failing) {
+                        thrown.incrementAndGet();
+                        throw new IllegalStateException("meter backend down");
+                    }
+                    super.recordNonNegative(amount);
+                }
+            };
+        }
     }
 
     @Test
