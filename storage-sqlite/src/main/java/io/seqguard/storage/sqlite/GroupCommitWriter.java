@@ -67,6 +67,8 @@ final class GroupCommitWriter {
     private final List<WriteRequest<?>> group;
     private final GroupTransaction transaction;
     private final WriterMetrics metrics;
+    /** A failed group's answer made in advance, so that answering needs no memory (an OutOfMemoryError may be why it failed). */
+    private final StorageException groupFailed;
 
     /** Leads when a blocking caller leaves the lead with only asynchronous requests queued. */
     private final ExecutorService handOverThread;
@@ -89,6 +91,8 @@ final class GroupCommitWriter {
         this.config = requireNonNull(config, "config");
         this.connection = requireNonNull(connection, "connection");
         this.metrics = requireNonNull(metrics, "metrics");
+        this.groupFailed = new StorageException(Kind.INTERNAL, "SQLite store " + config.path()
+                + ": a group of requests failed and was rolled back; none of them is acknowledged");
         this.group = new ArrayList<>(config.maxGroupSize());
         this.transaction = new GroupTransaction(config, connection, journal);
         metrics.watch(transaction);
@@ -452,6 +456,15 @@ final class GroupCommitWriter {
         }
     }
 
+    /**
+     * Applies and commits {@code group}, recording each request's answer. A failure, an
+     * {@link Error} such as {@link OutOfMemoryError} included, rolls the group back and answers
+     * every request with it; it is logged here and goes no further, so that the leader's caller,
+     * whose own request may be in another group, still gets that request's answer (and a failure
+     * it sees is never one its request did not have). Once {@code COMMIT} succeeded the answers
+     * stand: nothing after it (the meters, {@link GroupTransaction#commit}'s publishing) can turn
+     * them into failures.
+     */
     private void applyGroup(List<WriteRequest<?>> group) {
         long start = System.nanoTime();
         boolean wrote;
@@ -461,29 +474,33 @@ final class GroupCommitWriter {
             }
             wrote = transaction.commit();
         } catch (SQLException | RuntimeException | Error e) {
-            record(() -> metrics.failed(System.nanoTime() - start));
-            // Errors too: a claimed request's owner waits for an answer and must not wait forever.
+            // Before anything that allocates: no claimed request may be left without an answer.
+            for (WriteRequest<?> request : group) {
+                request.failWith(groupFailed);
+            }
             transaction.rollback();
             StorageException failure = e instanceof SQLException sql
                     ? SqliteErrors.translate(config.path(), "a group of " + group.size() + " requests", sql)
                     : new StorageException(Kind.INTERNAL, "SQLite store " + config.path() + ": " + e, e);
-            log.warn("{}; none of them is acknowledged", failure.getMessage());
             for (WriteRequest<?> request : group) {
                 request.failWith(failure);
             }
-            if (e instanceof Error error) {
-                throw error;
+            if (e instanceof Error) {
+                log.error("{}; none of them is acknowledged", failure.getMessage(), e);
+            } else {
+                log.warn("{}; none of them is acknowledged", failure.getMessage());
             }
+            record(() -> metrics.failed(System.nanoTime() - start));
             return;
         }
-        // Committed: the group's answers stand whatever the meters do.
         record(() -> metrics.committed(group.size(), wrote, System.nanoTime() - start));
     }
 
     private static void record(Runnable meter) {
         try {
             meter.run();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Errors too: the group's answers are recorded and must reach their callers.
             log.warn("the SQLite writer's meters failed; the group's outcome is not affected", e);
         }
     }

@@ -300,6 +300,12 @@ final class GroupTransaction {
             if (!overlay.isEmpty()) {
                 cache.publish(overlay, Pending::state);
             }
+            if (touchedHour != Long.MIN_VALUE) {
+                int[] count = hourCounts.get(touchedHour);
+                if (count != null) {
+                    tally = new HourTally(touchedHour, count[0]);
+                }
+            }
         } catch (RuntimeException | Error e) {
             cache.clear();
             log.error("SQLite store {}: a committed group could not be taken into memory; its answers stand, {}", config.path(),
@@ -307,13 +313,7 @@ final class GroupTransaction {
                             : "and the agent cache was dropped (lookups read the file until it fills again)", e);
         }
         overlay.clear();
-        if (touchedHour != Long.MIN_VALUE) {
-            int[] count = hourCounts.get(touchedHour);
-            if (count != null) {
-                tally = new HourTally(touchedHour, count[0]);
-            }
-            touchedHour = Long.MIN_VALUE;
-        }
+        touchedHour = Long.MIN_VALUE;
         return wrote;
     }
 
