@@ -54,9 +54,45 @@ abstract sealed class Dialect permits PostgresDialect, MariaDbDialect {
 
     /**
      * Driver properties that bound every wait, so an unreachable database yields a quick failure
-     * instead of threads stuck in socket reads.
+     * instead of threads stuck in socket reads; and a bound on each statement on the server
+     * ({@link #serverStatementBound}), so that a statement the node gave up on (its socket timed
+     * out, the caller was answered 503, "nothing stored") is aborted by the server too, instead of
+     * committing later, once the row lock it waited for is released.
      */
     abstract void driverProperties(JdbcConfig config, Properties out);
+
+    /** A statement Hikari runs on every new connection, or empty. */
+    Optional<String> connectionInitSql(JdbcConfig config) {
+        return Optional.empty();
+    }
+
+    /**
+     * The value of driver property {@code key} when the dialect set {@code ours} and the
+     * operator's {@code seqguard.jdbc.properties} sets {@code theirs}: the operator's, except for
+     * a property that lists settings, which gets both (the operator's last, so they win).
+     */
+    String mergedProperty(String key, String ours, String theirs) {
+        return theirs;
+    }
+
+    /**
+     * Driver properties whose value the store relies on for correct answers; an operator's
+     * {@code seqguard.jdbc.properties} may repeat them but not change them (by name, any case).
+     */
+    Map<String, String> requiredProperties() {
+        return Map.of();
+    }
+
+    /**
+     * How long the server lets one statement run: below {@code query-timeout} (the client's
+     * socket timeout) by a tenth of it, at least 200 ms and at most half, so that the server's
+     * abort reaches the node before the node gives up on the connection.
+     */
+    static java.time.Duration serverStatementBound(java.time.Duration queryTimeout) {
+        long ms = queryTimeout.toMillis();
+        long margin = Math.min(Math.max(ms / 10, 200), ms / 2);
+        return java.time.Duration.ofMillis(ms - margin);
+    }
 
     /**
      * Strict mode in one statement: registers the GUID, or advances {@code last} when

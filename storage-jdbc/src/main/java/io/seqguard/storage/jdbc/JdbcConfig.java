@@ -82,6 +82,11 @@ public record JdbcConfig(
         boolean migrate = c.bool("migrate");
         int batchSize = c.intBetween("batch-size", 1, 1000);
         Map<String, String> properties = properties(c);
+        Dialect.forUrl(url).ifPresent(dialect -> dialect.requiredProperties().forEach((key, required) -> properties.forEach((given, value) -> {
+            if (given.equalsIgnoreCase(key) && !value.equalsIgnoreCase(required)) {
+                c.problem("properties." + given, "must be " + required + " (or left out): the store relies on it to tell a stale number from a new one");
+            }
+        })));
         return new JdbcConfig(url, user, password, poolSize, connectionTimeout, queryTimeout, maxLifetime, migrate, batchSize, properties);
     }
 

@@ -118,8 +118,9 @@ public final class JdbcSequenceStore implements SequenceStore, Managed {
         }
         Properties properties = new Properties();
         dialect.driverProperties(config, properties);
-        properties.putAll(config.properties());
+        config.properties().forEach((key, value) -> properties.setProperty(key, dialect.mergedProperty(key, properties.getProperty(key), value)));
         h.setDataSourceProperties(properties);
+        dialect.connectionInitSql(config).ifPresent(h::setConnectionInitSql);
         h.setMaximumPoolSize(config.poolSize());
         h.setMinimumIdle(config.poolSize());
         long timeout = config.connectionTimeout().toMillis();

@@ -82,6 +82,13 @@ final class PostgresDialect extends Dialect {
         out.setProperty("socketTimeout", String.valueOf(seconds(config.queryTimeout())));
         out.setProperty("tcpKeepAlive", "true");
         out.setProperty("ApplicationName", "seqguard");
+        // Lock waits included: a statement still waiting when the socket times out is cancelled by the server.
+        out.setProperty("options", "-c statement_timeout=" + serverStatementBound(config.queryTimeout()).toMillis());
+    }
+
+    @Override
+    String mergedProperty(String key, String ours, String theirs) {
+        return key.equals("options") && ours != null ? ours + " " + theirs : theirs;
     }
 
     @Override

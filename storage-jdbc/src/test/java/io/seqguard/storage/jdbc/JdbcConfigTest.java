@@ -94,6 +94,35 @@ class JdbcConfigTest {
     }
 
     @Test
+    void aDriverPropertyTheMariaDbStoreReliesOnCannotBeChanged() {
+        // With "found rows" counting an upsert that changed nothing counts one row: a replay would be "registered".
+        ConfigReader reader = reader("""
+                seqguard.jdbc.url = "jdbc:mariadb://db:3306/sg"
+                seqguard.jdbc.properties { useaffectedrows = false, sslMode = verify-full }
+                """);
+        JdbcConfig.read(reader);
+        assertThat(reader.problems()).singleElement().satisfies(problem -> {
+            assertThat(problem.key()).isEqualTo("seqguard.jdbc.properties.useaffectedrows");
+            assertThat(problem.problem()).contains("must be true (or left out)");
+        });
+
+        ConfigReader repeated = reader("seqguard.jdbc.url = \"jdbc:mysql://db:3306/sg\"\nseqguard.jdbc.properties.useAffectedRows = TRUE");
+        JdbcConfig.read(repeated);
+        assertThat(repeated.problems()).isEmpty();
+
+        ConfigReader postgres = reader("seqguard.jdbc.properties.useAffectedRows = false");
+        JdbcConfig.read(postgres);
+        assertThat(postgres.problems()).as("not a PostgreSQL driver property the store relies on").isEmpty();
+    }
+
+    @Test
+    void theServersBoundOnAStatementEndsBeforeTheSocketTimeout() {
+        assertThat(Dialect.serverStatementBound(Duration.ofSeconds(1))).isEqualTo(Duration.ofMillis(800));
+        assertThat(Dialect.serverStatementBound(Duration.ofSeconds(10))).isEqualTo(Duration.ofSeconds(9));
+        assertThat(Dialect.serverStatementBound(Duration.ofHours(1))).isEqualTo(Duration.ofMinutes(54));
+    }
+
+    @Test
     void toStringNeverShowsSecrets() {
         JdbcConfig config = new JdbcConfig("jdbc:postgresql://db/sg?user=app&password=url-secret", "app", "field-secret", 1,
                 Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(1), true, 1,

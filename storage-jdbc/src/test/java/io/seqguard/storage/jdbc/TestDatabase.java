@@ -112,8 +112,13 @@ final class TestDatabase implements AutoCloseable {
 
     /** As above, with a strict-mode batch size (1: every check-in alone). */
     JdbcConfig config(String url, int poolSize, Duration connectionTimeout, int batchSize) {
+        return config(url, poolSize, connectionTimeout, batchSize, Duration.ofSeconds(5));
+    }
+
+    /** As above, with a {@code query-timeout}. */
+    JdbcConfig config(String url, int poolSize, Duration connectionTimeout, int batchSize, Duration queryTimeout) {
         Map<String, String> properties = server == Server.MARIADB ? Map.of("sessionVariables", MARIADB_LOCK_WAIT) : Map.of();
-        return new JdbcConfig(url, user(), "", poolSize, connectionTimeout, Duration.ofSeconds(5), Duration.ofMinutes(30), true, batchSize, properties);
+        return new JdbcConfig(url, user(), "", poolSize, connectionTimeout, queryTimeout, Duration.ofMinutes(30), true, batchSize, properties);
     }
 
     /** A new session on this database, outside any store. */
