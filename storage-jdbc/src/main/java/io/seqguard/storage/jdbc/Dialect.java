@@ -54,26 +54,17 @@ abstract sealed class Dialect permits PostgresDialect, MariaDbDialect {
 
     /**
      * Driver properties that bound every wait, so an unreachable database yields a quick failure
-     * instead of threads stuck in socket reads; and a bound on each statement on the server
+     * instead of threads stuck in socket reads.
+     */
+    abstract void driverProperties(JdbcConfig config, Properties out);
+
+    /**
+     * The statement Hikari runs on every new connection: it bounds each statement on the server
      * ({@link #serverStatementBound}), so that a statement the node gave up on (its socket timed
      * out, the caller was answered 503, "nothing stored") is aborted by the server too, instead of
      * committing later, once the row lock it waited for is released.
      */
-    abstract void driverProperties(JdbcConfig config, Properties out);
-
-    /** A statement Hikari runs on every new connection, or empty. */
-    Optional<String> connectionInitSql(JdbcConfig config) {
-        return Optional.empty();
-    }
-
-    /**
-     * The value of driver property {@code key} when the dialect set {@code ours} and the
-     * operator's {@code seqguard.jdbc.properties} sets {@code theirs}: the operator's, except for
-     * a property that lists settings, which gets both (the operator's last, so they win).
-     */
-    String mergedProperty(String key, String ours, String theirs) {
-        return theirs;
-    }
+    abstract Optional<String> connectionInitSql(JdbcConfig config);
 
     /**
      * Driver properties whose value the store relies on for correct answers; an operator's

@@ -118,7 +118,7 @@ public final class JdbcSequenceStore implements SequenceStore, Managed {
         }
         Properties properties = new Properties();
         dialect.driverProperties(config, properties);
-        config.properties().forEach((key, value) -> properties.setProperty(key, dialect.mergedProperty(key, properties.getProperty(key), value)));
+        properties.putAll(config.properties());
         h.setDataSourceProperties(properties);
         dialect.connectionInitSql(config).ifPresent(h::setConnectionInitSql);
         h.setMaximumPoolSize(config.poolSize());

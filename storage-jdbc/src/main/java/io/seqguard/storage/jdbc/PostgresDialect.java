@@ -8,6 +8,7 @@ import java.time.LocalDateTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.argument.Argument;
@@ -82,13 +83,20 @@ final class PostgresDialect extends Dialect {
         out.setProperty("socketTimeout", String.valueOf(seconds(config.queryTimeout())));
         out.setProperty("tcpKeepAlive", "true");
         out.setProperty("ApplicationName", "seqguard");
-        // Lock waits included: a statement still waiting when the socket times out is cancelled by the server.
-        out.setProperty("options", "-c statement_timeout=" + serverStatementBound(config.queryTimeout()).toMillis());
     }
 
+    /**
+     * Bounds each statement on the server, lock waits included, below the socket timeout, keeping
+     * a lower {@code statement_timeout} the operator set for the role or database. A statement
+     * run on the new connection rather than a startup {@code options} parameter, which PgBouncer
+     * refuses by default.
+     */
     @Override
-    String mergedProperty(String key, String ours, String theirs) {
-        return key.equals("options") && ours != null ? ours + " " + theirs : theirs;
+    Optional<String> connectionInitSql(JdbcConfig config) {
+        long bound = serverStatementBound(config.queryTimeout()).toMillis();
+        return Optional.of("SELECT set_config('statement_timeout', CASE WHEN current_setting('statement_timeout')::interval = interval '0'"
+                + " OR current_setting('statement_timeout')::interval > interval '" + bound + " milliseconds' THEN '" + bound
+                + "ms' ELSE current_setting('statement_timeout') END, false)");
     }
 
     @Override
