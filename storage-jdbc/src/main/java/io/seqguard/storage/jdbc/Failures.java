@@ -41,6 +41,11 @@ final class Failures {
                     || t instanceof SQLNonTransientConnectionException || t instanceof IOException) {
                 return true;
             }
+            // Interrupted while waiting for a pool connection (Hikari's "Interrupted during connection
+            // acquisition", which has no SQLState): nothing was sent. A writer stopped with the store sees it.
+            if (t instanceof InterruptedException) {
+                return true;
+            }
             if (t instanceof SQLException sql && isTransientState(sql)) {
                 return true;
             }
