@@ -106,20 +106,23 @@ final class MariaDbDialect extends Dialect {
 
     /**
      * Bounds each statement on the server below the socket timeout, keeping any lower bound the
-     * operator set (with {@code sessionVariables}, which the driver applies first): InnoDB's lock
-     * wait, in whole seconds, on MariaDB and MySQL alike; and, in a comment only MariaDB executes
-     * ({@code /*M!}), {@code max_statement_time}, which also interrupts a lock wait, to the
-     * millisecond.
+     * operator set (with {@code sessionVariables}, which the driver applies first): InnoDB's row
+     * lock wait and the metadata lock wait ({@code lock_wait_timeout}: a DBA's {@code ALTER TABLE}
+     * or {@code LOCK TABLES}), in whole seconds, on MariaDB and MySQL alike; and, in a comment only
+     * MariaDB 10.1.1+ executes ({@code /*M!}), {@code max_statement_time}, which also interrupts a
+     * lock wait, to the millisecond. MySQL thus gets only the lock waits bounded, and none when
+     * {@code query-timeout} is under 1.2 s.
      */
     @Override
     Optional<String> connectionInitSql(JdbcConfig config) {
         long bound = serverStatementBound(config.queryTimeout()).toMillis();
         StringBuilder sql = new StringBuilder("SET @seqguard_statement_bound_ms = ").append(bound);
         if (bound >= 1000) {
-            sql.append(", SESSION innodb_lock_wait_timeout = LEAST(@@SESSION.innodb_lock_wait_timeout, ").append(bound / 1000).append(')');
+            sql.append(", SESSION innodb_lock_wait_timeout = LEAST(@@SESSION.innodb_lock_wait_timeout, ").append(bound / 1000).append(')')
+                    .append(", SESSION lock_wait_timeout = LEAST(@@SESSION.lock_wait_timeout, ").append(bound / 1000).append(')');
         }
         String seconds = bound / 1000 + "." + String.format(Locale.ROOT, "%03d", bound % 1000);
-        sql.append(" /*M!100100 , SESSION max_statement_time = IF(@@SESSION.max_statement_time = 0, ").append(seconds)
+        sql.append(" /*M!100101 , SESSION max_statement_time = IF(@@SESSION.max_statement_time = 0, ").append(seconds)
                 .append(", LEAST(@@SESSION.max_statement_time, ").append(seconds).append(")) */");
         return Optional.of(sql.toString());
     }
