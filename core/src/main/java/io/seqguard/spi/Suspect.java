@@ -21,6 +21,9 @@ import java.util.Set;
  * @param lastError the newest of those rows, never null
  */
 public record Suspect(AgentGuid guid, SuspectKind kind, List<Machine> machines, long errorCount, Instant firstError, Instant lastError) {
+    /** The longest look-back of a suspects report, in hours: a leap year (the admin API's {@code hours}, SPEC §8). */
+    public static final int MAX_LOOK_BACK_HOURS = 24 * 366;
+
     private static final Comparator<Machine> MACHINE_ORDER = Comparator
             .comparing((Machine m) -> m.nodeName() == null ? "" : m.nodeName().value())
             .thenComparing(m -> m.macAddress() == null ? "" : m.macAddress().value());

@@ -2,6 +2,7 @@ package io.seqguard.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.seqguard.spi.ErrorQuery;
+import io.seqguard.spi.Suspect;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,9 +23,6 @@ import picocli.CommandLine.Spec;
             "  rollback: errors from one machine (snapshot restore, frozen disk) - reset the GUID (seqguard agents reset).",
             "Talks to the running server's admin API (GET /admin/v1/suspects)."})
 final class SuspectsCommand implements Callable<Integer> {
-    /** The admin API's longest look-back (docs/HTTP.md, {@code suspects?hours}). */
-    private static final int MAX_HOURS = 24 * 366;
-
     @Mixin
     AdminOptions admin = new AdminOptions();
 
@@ -41,8 +39,8 @@ final class SuspectsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         // The admin API's limits (docs/HTTP.md): refused here as a usage error, before any request.
-        if (hours < 1 || hours > MAX_HOURS) {
-            throw new ParameterException(spec.commandLine(), "--hours must be from 1 to " + MAX_HOURS + ", not " + hours);
+        if (hours < 1 || hours > Suspect.MAX_LOOK_BACK_HOURS) {
+            throw new ParameterException(spec.commandLine(), "--hours must be from 1 to " + Suspect.MAX_LOOK_BACK_HOURS + ", not " + hours);
         }
         if (limit < 1 || limit > ErrorQuery.MAX_LIMIT) {
             throw new ParameterException(spec.commandLine(), "--limit must be from 1 to " + ErrorQuery.MAX_LIMIT + ", not " + limit);

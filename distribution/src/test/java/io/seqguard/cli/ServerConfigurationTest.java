@@ -14,6 +14,11 @@ class ServerConfigurationTest {
     @TempDir
     Path home;
 
+    private void applicationConf(String text) throws IOException {
+        Files.createDirectories(home.resolve("conf"));
+        Files.writeString(home.resolve("conf/application.conf"), text);
+    }
+
     @Test
     void theDefaultsAreValidAndTheLaunchersHomePropertyIsNotAKey() {
         Properties properties = new Properties();
@@ -27,8 +32,7 @@ class ServerConfigurationTest {
 
     @Test
     void everyProblemIsCollectedWithItsKey() throws IOException {
-        Files.createDirectories(home.resolve("conf"));
-        Files.writeString(home.resolve("conf/application.conf"), "seqguard.storage = nosuch\nseqguard.errors.table.history-days = 0\n");
+        applicationConf("seqguard.storage = nosuch\nseqguard.errors.table.history-days = 0\n");
         Properties properties = new Properties();
         properties.setProperty("seqguard.sequence.window", "-1");
 
@@ -42,8 +46,7 @@ class ServerConfigurationTest {
     void driverPropertiesOfTheJdbcStoreAreAccepted() throws IOException {
         // The shipped application.conf and docs/SCALING.md tell operators to set these; before the
         // fix every one was refused as an unknown key, and TLS to the database could not be set up.
-        Files.createDirectories(home.resolve("conf"));
-        Files.writeString(home.resolve("conf/application.conf"), """
+        applicationConf("""
                 seqguard.storage = jdbc
                 seqguard.jdbc.url = "jdbc:postgresql://db.example:5432/epo"
                 seqguard.jdbc.properties { sslmode = verify-full, sslrootcert = "/etc/ssl/db.pem", prepareThreshold = 0 }
@@ -58,8 +61,7 @@ class ServerConfigurationTest {
 
     @Test
     void aDriverPropertyThatIsASectionIsRefusedByTheStore() throws IOException {
-        Files.createDirectories(home.resolve("conf"));
-        Files.writeString(home.resolve("conf/application.conf"), """
+        applicationConf("""
                 seqguard.storage = jdbc
                 seqguard.jdbc.url = "jdbc:postgresql://db.example:5432/epo"
                 seqguard.jdbc.properties { ssl { mode = x } }
@@ -72,8 +74,7 @@ class ServerConfigurationTest {
 
     @Test
     void serverIniOverridesApplicationConf() throws IOException {
-        Files.createDirectories(home.resolve("conf"));
-        Files.writeString(home.resolve("conf/application.conf"), "seqguard.errors.table.max-per-hour = 50\n");
+        applicationConf("seqguard.errors.table.max-per-hour = 50\n");
         Files.writeString(home.resolve("conf/Server.ini"), "[Server]\nSequenceNumberErrorLogMaxErrorsPerHour=3\n");
 
         ServerConfiguration configuration = ServerConfiguration.load(home, null, new Properties());

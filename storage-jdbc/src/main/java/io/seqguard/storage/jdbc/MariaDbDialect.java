@@ -1,6 +1,7 @@
 package io.seqguard.storage.jdbc;
 
 import io.seqguard.spi.CheckResult;
+import java.math.BigDecimal;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -116,12 +117,13 @@ final class MariaDbDialect extends Dialect {
     @Override
     Optional<String> connectionInitSql(JdbcConfig config) {
         long bound = serverStatementBound(config.queryTimeout()).toMillis();
+        // The user variable keeps the SET valid on MySQL when nothing else is left of it (a bound under a second).
         StringBuilder sql = new StringBuilder("SET @seqguard_statement_bound_ms = ").append(bound);
         if (bound >= 1000) {
             sql.append(", SESSION innodb_lock_wait_timeout = LEAST(@@SESSION.innodb_lock_wait_timeout, ").append(bound / 1000).append(')')
                     .append(", SESSION lock_wait_timeout = LEAST(@@SESSION.lock_wait_timeout, ").append(bound / 1000).append(')');
         }
-        String seconds = bound / 1000 + "." + String.format(Locale.ROOT, "%03d", bound % 1000);
+        String seconds = BigDecimal.valueOf(bound, 3).toPlainString();
         sql.append(" /*M!100101 , SESSION max_statement_time = IF(@@SESSION.max_statement_time = 0, ").append(seconds)
                 .append(", LEAST(@@SESSION.max_statement_time, ").append(seconds).append(")) */");
         return Optional.of(sql.toString());

@@ -59,7 +59,6 @@ final class AdminHandler extends Handler.Abstract {
     private static final Set<String> ERROR_PARAMETERS = Set.of("agentGuid", "since", "until", "limit");
     private static final Set<String> SUSPECT_PARAMETERS = Set.of("hours", "limit");
     private static final Duration RECENT = Duration.ofHours(24);
-    private static final int MAX_HOURS = 24 * 366;
 
     private final SequenceStore store;
     private final ErrorPurge purge;
@@ -182,7 +181,7 @@ final class AdminHandler extends Handler.Abstract {
 
     private void suspects(Request request, Response response, Callback callback) {
         QueryParameters parameters = QueryParameters.of(request, SUSPECT_PARAMETERS);
-        int hours = parameters.integer("hours", 1, MAX_HOURS, 24);
+        int hours = parameters.integer("hours", 1, Suspect.MAX_LOOK_BACK_HOURS, 24);
         int limit = parameters.integer("limit", 1, ErrorQuery.MAX_LIMIT, ErrorQuery.DEFAULT_LIMIT);
         Instant since = clock.instant().minus(Duration.ofHours(hours));
         List<Suspect> suspects = store.findSuspects(since, limit);

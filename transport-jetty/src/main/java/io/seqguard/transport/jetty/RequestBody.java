@@ -66,7 +66,7 @@ final class RequestBody {
                     return null;
                 }
                 if (size + n > out.length) {
-                    long grown = Math.min(Math.max(most, size + n), Math.max(size + n, 2L * out.length));
+                    long grown = Math.max(size + n, Math.min(most, 2L * out.length)); // doubling, up to the declared size
                     out = Arrays.copyOf(out, (int) Math.min(limit, grown));
                 }
                 buffer.get(out, size, n);
