@@ -6,10 +6,12 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.seqguard.spi.config.ConfigReader;
+import io.seqguard.spi.config.Secrets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import io.seqguard.spi.config.Secrets;
 
 /**
  * The {@code seqguard.jdbc} namespace: where the shared database is and how the pool talks to it.
@@ -46,7 +48,6 @@ public record JdbcConfig(
     /** The configuration namespace this record reads. */
     public static final String NAMESPACE = "seqguard.jdbc";
 
-
     public JdbcConfig {
         requireNonNull(url, "url");
         requireNonNull(user, "user");
@@ -82,12 +83,37 @@ public record JdbcConfig(
         boolean migrate = c.bool("migrate");
         int batchSize = c.intBetween("batch-size", 1, 1000);
         Map<String, String> properties = properties(c);
-        Dialect.forUrl(url).ifPresent(dialect -> dialect.requiredProperties().forEach((key, required) -> properties.forEach((given, value) -> {
-            if (given.equalsIgnoreCase(key) && !value.equalsIgnoreCase(required)) {
-                c.problem("properties." + given, "must be " + required + " (or left out): the store relies on it to tell a stale number from a new one");
-            }
-        })));
+        Dialect.forUrl(url).ifPresent(dialect -> dialect.requiredProperties().forEach((key, required) -> {
+            properties.forEach((given, value) -> {
+                if (given.equalsIgnoreCase(key) && !value.equalsIgnoreCase(required)) {
+                    c.problem("properties." + given, "must be " + required + " (or left out): the store relies on it to tell a stale number from a new one");
+                }
+            });
+            // The driver lets a parameter in the URL override the properties it is given, ours included.
+            urlParameters(url).forEach(parameter -> {
+                if (parameter.getKey().equalsIgnoreCase(key) && !parameter.getValue().equalsIgnoreCase(required)) {
+                    c.problem("url", "sets " + parameter.getKey() + "=" + parameter.getValue() + "; it must be " + required
+                            + " (or left out): the store relies on it to tell a stale number from a new one");
+                }
+            });
+        }));
         return new JdbcConfig(url, user, password, poolSize, connectionTimeout, queryTimeout, maxLifetime, migrate, batchSize, properties);
+    }
+
+    /** The parameters after the URL's {@code ?} as the drivers read them: {@code name=value} pairs joined by {@code &}, not decoded. */
+    static List<Map.Entry<String, String>> urlParameters(String url) {
+        int query = url.indexOf('?');
+        if (query < 0) {
+            return List.of();
+        }
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        for (String parameter : url.substring(query + 1).split("&")) {
+            int eq = parameter.indexOf('=');
+            if (!parameter.isEmpty()) {
+                out.add(eq < 0 ? Map.entry(parameter, "") : Map.entry(parameter.substring(0, eq), parameter.substring(eq + 1)));
+            }
+        }
+        return out;
     }
 
     private static Map<String, String> properties(ConfigReader c) {

@@ -8,6 +8,7 @@ import io.seqguard.spi.config.ConfigProblem;
 import io.seqguard.spi.config.ConfigReader;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -113,6 +114,29 @@ class JdbcConfigTest {
         ConfigReader postgres = reader("seqguard.jdbc.properties.useAffectedRows = false");
         JdbcConfig.read(postgres);
         assertThat(postgres.problems()).as("not a PostgreSQL driver property the store relies on").isEmpty();
+    }
+
+    @Test
+    void aDriverPropertyTheMariaDbStoreReliesOnCannotBeChangedInTheUrlEither() {
+        // The driver lets the URL's parameters override the properties the store gives it.
+        ConfigReader reader = reader("seqguard.jdbc.url = \"jdbc:mariadb://db:3306/sg?sslMode=verify-full&UseAffectedRows=0\"");
+        JdbcConfig.read(reader);
+        assertThat(reader.problems()).singleElement().satisfies(problem -> {
+            assertThat(problem.key()).isEqualTo("seqguard.jdbc.url");
+            assertThat(problem.problem()).contains("sets UseAffectedRows=0").contains("must be true (or left out)");
+        });
+
+        for (String url : List.of("jdbc:mysql://db/sg?useAffectedRows=false", "jdbc:mariadb://db/sg?useAffectedRows", "jdbc:mariadb://db/sg?a=1&useaffectedrows=&b=2")) {
+            ConfigReader refused = reader("seqguard.jdbc.url = \"" + url + "\"");
+            JdbcConfig.read(refused);
+            assertThat(refused.problems()).as(url).extracting(ConfigProblem::key).containsExactly("seqguard.jdbc.url");
+        }
+        for (String url : List.of("jdbc:mariadb://db/sg?useAffectedRows=TRUE", "jdbc:mariadb://db/sg?", "jdbc:mariadb://db/sg?&&a=b",
+                "jdbc:postgresql://db/sg?useAffectedRows=false")) {
+            ConfigReader accepted = reader("seqguard.jdbc.url = \"" + url + "\"");
+            JdbcConfig.read(accepted);
+            assertThat(accepted.problems()).as(url).isEmpty();
+        }
     }
 
     @Test
