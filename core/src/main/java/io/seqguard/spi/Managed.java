@@ -6,8 +6,8 @@ package io.seqguard.spi;
  * (bound as a singleton).
  *
  * <p>The server starts components by {@link #phase()} ascending and stops them strictly in
- * reverse. If a start fails, everything already started is stopped, in reverse, and start-up
- * fails. Each method is called at most once per server instance, from one thread.
+ * reverse. If a start fails, that component is stopped (so it can release what it opened before
+ * it failed), then everything already started, in reverse, and start-up fails. Each method is called at most once per server instance, from one thread.
  */
 public interface Managed {
     /** The phase this component starts in. */
@@ -21,8 +21,9 @@ public interface Managed {
     void start() throws Exception;
 
     /**
-     * Stops the component and releases what it holds. Must not throw for a component that never
-     * started fully; the server logs a failure here and goes on stopping the others.
+     * Stops the component and releases what it holds. Also called after {@link #start()} threw,
+     * so it must cope with a component that never started fully (release what is open, skip the
+     * rest); the server logs a failure here and goes on stopping the others.
      */
     void stop() throws Exception;
 }

@@ -5,9 +5,10 @@ import io.seqguard.spi.config.ConfigReader;
 
 /**
  * A plugin's entry point, found with {@link java.util.ServiceLoader}: a jar names its one
- * implementation in {@code META-INF/services/io.seqguard.spi.Plugin}. Jars under
- * {@code plugins/<name>/} get their own class loader that shares only the SPI, Guice,
- * {@code jakarta.inject}, Typesafe Config and SLF4J with the server.
+ * implementation in {@code META-INF/services/io.seqguard.spi.Plugin}. Each jar directly in
+ * {@code plugins/} and each folder under it gets its own class loader, which shares only the SPI,
+ * Guice (with Guava and aopalliance), {@code jakarta.inject}, Typesafe Config, SLF4J and
+ * Micrometer with the server ({@code PluginClassLoader.SHARED_PACKAGES}, docs/PLUGINS.md).
  *
  * <p>The constructor must be public, take no arguments and do no work. Start-up reads every
  * selected plugin's configuration through {@link #module(ConfigReader)} before anything starts,

@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts {@link Managed} components by phase and stops them strictly in reverse: also after a
- * failed start (everything that started is stopped), and never giving up halfway through a stop.
+ * failed start (the component that failed, which may hold what it opened before it failed, and
+ * everything started before it), and never giving up halfway through a stop.
  * Not thread safe; the server calls it from one thread at a time.
  */
 public final class Lifecycle {
@@ -30,14 +31,15 @@ public final class Lifecycle {
     /**
      * Starts every component in order.
      *
-     * @throws StartupException when one fails to start; the ones already started were stopped
+     * @throws StartupException when one fails to start; it and the ones already started were stopped
      */
     public void start() {
         for (Managed component : components) {
+            // Pushed first: a component whose start failed half-way is stopped too ({@link Managed#stop}).
+            started.push(component);
             try {
                 LOG.debug("starting {} ({})", name(component), component.phase());
                 component.start();
-                started.push(component);
             } catch (Exception e) {
                 LOG.error("{} failed to start: {}", name(component), e.toString());
                 stop();

@@ -1,5 +1,7 @@
 package io.seqguard.storage.tck;
 
+import static io.seqguard.storage.tck.Capability.ERROR_QUERY;
+import static io.seqguard.storage.tck.Capability.ERROR_TABLE;
 import static io.seqguard.storage.tck.Capability.WINDOW_MODE;
 import static io.seqguard.storage.tck.TestAgents.agent;
 import static io.seqguard.storage.tck.TestAgents.guid;
@@ -8,8 +10,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seqguard.spi.AgentGuid;
 import io.seqguard.spi.CheckResult;
+import io.seqguard.spi.ErrorQuery;
 import io.seqguard.spi.SequencePolicy;
 import io.seqguard.spi.Verdict;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,7 +31,7 @@ public interface AsyncCheckContract extends StoreFixture {
     int IN_FLIGHT = 300;
 
     /** The stage's result, waiting at most 30 s. */
-    private static CheckResult await(java.util.concurrent.CompletionStage<CheckResult> stage) {
+    private static <T> T await(java.util.concurrent.CompletionStage<T> stage) {
         try {
             return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
@@ -106,7 +110,8 @@ public interface AsyncCheckContract extends StoreFixture {
             CheckResult expected = store().checkAndAdvance(agent(blocking), n, window, T0);
             assertThat(await(store().checkAndAdvanceAsync(agent(async), n, window, T0))).as("number %d", n).isEqualTo(expected);
         }
-        assertThat(store().agentInfo(async, T0).orElseThrow().last()).isEqualTo(21);
+        // A number far below the window is stale and names the agent's highest number.
+        assertThat(check(async, 1, 8)).isEqualTo(CheckResult.stale(21));
     }
 
     @Test
@@ -145,7 +150,7 @@ public interface AsyncCheckContract extends StoreFixture {
                 // whatever "last" it meets (at most 105), so exactly one copy of it is accepted.
                 assertThat(accepted[i][(int) n]).as("agent %d, number %d", i, n).isEqualTo(n == 100 ? 0 : 1);
             }
-            assertThat(store().agentInfo(guid(i), T0).orElseThrow().last()).isEqualTo(105);
+            assertThat(check(guid(i), 1, 16)).as("agent %d", i).isEqualTo(CheckResult.stale(105));
         }
     }
 
@@ -162,7 +167,31 @@ public interface AsyncCheckContract extends StoreFixture {
         }
         for (int i = 0; i < agents; i++) {
             assertThat(await(chained.get(i))).as("agent %d", i).isEqualTo(CheckResult.registered());
-            assertThat(store().agentInfo(guid(10_000 + i), T0).orElseThrow().last()).isEqualTo(1);
+            assertThat(check(guid(10_000 + i), 1)).as("agent %d", 10_000 + i).isEqualTo(CheckResult.stale(1));
         }
+    }
+
+    @Test
+    default void aStaleCheckInsDependentStageMayRecordTheError() {
+        if (!supports(ERROR_TABLE, ERROR_QUERY)) {
+            return;
+        }
+        // What the engine does for a stale number: its table sink records the error on the thread that completed the check.
+        int agents = 50;
+        for (int i = 0; i < agents; i++) {
+            assertThat(await(checkAsync(guid(i), 5))).isEqualTo(CheckResult.registered());
+        }
+        List<CompletableFuture<Boolean>> recorded = new ArrayList<>();
+        for (int i = 0; i < agents; i++) {
+            AgentGuid a = guid(i);
+            Instant time = T0.plusMillis(i);
+            recorded.add(checkAsync(a, 5).thenApply(result -> store().recordError(
+                    TestErrors.error(agent(a), time, 5, result.last(), true), ErrorQuery.MAX_LIMIT)).toCompletableFuture());
+        }
+        for (int i = 0; i < agents; i++) {
+            assertThat(await(recorded.get(i))).as("agent %d's error row written", i).isTrue();
+        }
+        assertThat(store().findErrors(ErrorQuery.latest(ErrorQuery.MAX_LIMIT))).hasSize(agents)
+                .allSatisfy(row -> assertThat(row.error().last()).isEqualTo(5));
     }
 }

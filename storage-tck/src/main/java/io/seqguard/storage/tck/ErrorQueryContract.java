@@ -88,6 +88,21 @@ public interface ErrorQueryContract extends StoreFixture {
     }
 
     @Test
+    default void limitKeepsTheNewestRowsWhateverOrderTheyWereWrittenIn() {
+        if (!supports(ERROR_TABLE, ERROR_QUERY)) {
+            return;
+        }
+        // Nodes and threads write rows out of time order: "newest" is by time, not by arrival.
+        long[] hours = {7, 2, 9, 0, 5, 8, 1, 6, 3, 4};
+        for (long h : hours) {
+            record(guid(1), hour(h), h);
+        }
+
+        assertThat(received(ErrorQuery.latest(3))).containsExactly(9L, 8L, 7L);
+        assertThat(received(new ErrorQuery(guid(1), hour(1), hour(6), 2))).containsExactly(5L, 4L);
+    }
+
+    @Test
     default void filtersCombine() {
         if (!supports(ERROR_TABLE, ERROR_QUERY)) {
             return;

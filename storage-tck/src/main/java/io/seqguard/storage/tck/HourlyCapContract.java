@@ -64,6 +64,36 @@ public interface HourlyCapContract extends StoreFixture {
     }
 
     @Test
+    default void eachHourKeepsItsCapWhenErrorsOfTwoHoursInterleave() {
+        if (!supports(ERROR_TABLE, ERROR_QUERY)) {
+            return;
+        }
+        // Around the turn of an hour, threads (and nodes) write errors of both hours in any order;
+        // a count kept only for the "current" hour would start again at every switch.
+        int cap = 20;
+        int writers = 8;
+        int perWriter = 30;
+        List<Integer> written;
+        try (Race race = new Race(writers)) {
+            written = race.run(w -> {
+                int mine = 0;
+                for (int i = 0; i < perWriter; i++) {
+                    long offset = (long) w * perWriter + i;
+                    Instant time = i % 2 == 0 ? hour(1).minusMillis(1 + offset) : hour(1).plusMillis(offset);
+                    if (store().recordError(error(guid(w), time), cap)) {
+                        mine++;
+                    }
+                }
+                return mine;
+            });
+        }
+
+        assertThat(written.stream().mapToInt(Integer::intValue).sum()).as("calls that returned true").isEqualTo(2 * cap);
+        assertThat(rowsIn(T0, hour(1))).as("rows in the first hour").isEqualTo(cap);
+        assertThat(rowsIn(hour(1), hour(2))).as("rows in the second hour").isEqualTo(cap);
+    }
+
+    @Test
     default void capOfZeroWritesNothing() {
         if (!supports(ERROR_TABLE, ERROR_QUERY)) {
             return;

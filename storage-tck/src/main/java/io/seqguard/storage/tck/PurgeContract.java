@@ -40,6 +40,25 @@ public interface PurgeContract extends StoreFixture {
     }
 
     @Test
+    default void purgeCutsInsideAnHourWhateverOrderTheRowsWereWrittenIn() {
+        if (!supports(ERROR_TABLE, PURGE, ERROR_QUERY)) {
+            return;
+        }
+        // The scheduler's cutoff is "now minus the history", anywhere in an hour; rows arrive out
+        // of time order from several threads and nodes. Received numbers name the rows.
+        Instant cutoff = hour(5).plusMillis(37 * 60_000 + 123);
+        long[] offsetsMillis = {1, -1, 0, -3_600_000, 59_000, -2, 3_600_000, -59_000, 2, -7_200_000};
+        for (int i = 0; i < offsetsMillis.length; i++) {
+            store().recordError(TestErrors.error(TestAgents.agent(guid(1)), cutoff.plusMillis(offsetsMillis[i]), i, i + 100, true), 100);
+        }
+
+        assertThat(store().purgeErrorsBefore(cutoff)).isEqualTo(5);
+
+        assertThat(store().findErrors(ErrorQuery.latest(100))).extracting(row -> row.error().received())
+                .containsExactly(6L, 4L, 8L, 0L, 2L);
+    }
+
+    @Test
     default void purgeOfAnEmptyTableReturnsZero() {
         if (!supports(PURGE)) {
             return;

@@ -12,8 +12,10 @@ import static io.seqguard.storage.tck.TestTimes.hour;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seqguard.spi.AgentGuid;
+import io.seqguard.spi.AgentInfo;
 import io.seqguard.spi.CheckResult;
 import io.seqguard.spi.ErrorQuery;
+import io.seqguard.spi.SequencePolicy;
 import org.junit.jupiter.api.Test;
 
 /** Resetting a GUID (SPEC §5): its state is forgotten, its error rows are kept. */
@@ -90,6 +92,24 @@ public interface ResetContract extends StoreFixture {
         store().reset(a);
 
         assertThat(store().findErrors(new ErrorQuery(a, null, null, 10))).hasSize(2);
+    }
+
+    @Test
+    default void anAgentRegisteredAgainAfterAResetIsNewlySeen() {
+        if (!supports(RESET, AGENT_INFO)) {
+            return;
+        }
+        AgentGuid a = guid(1);
+        store().checkAndAdvance(TestAgents.agent(a), 100, SequencePolicy.STRICT, T0);
+        store().checkAndAdvance(TestAgents.agent(a), 101, SequencePolicy.STRICT, hour(1));
+
+        store().reset(a);
+        assertThat(store().checkAndAdvance(TestAgents.agent(a), 7, SequencePolicy.STRICT, hour(3))).isEqualTo(CheckResult.registered());
+
+        AgentInfo info = store().agentInfo(a, T0).orElseThrow();
+        assertThat(info.last()).isEqualTo(7);
+        assertThat(info.firstSeen()).as("registered anew at the check-in after the reset").isEqualTo(hour(3));
+        assertThat(info.lastSeen()).isEqualTo(hour(3));
     }
 
     @Test

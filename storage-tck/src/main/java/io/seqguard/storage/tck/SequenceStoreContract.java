@@ -24,8 +24,8 @@ import org.junit.jupiter.api.BeforeEach;
  *
  * <p>Each test method gets its own store from {@link #createStore()}. When the store implements
  * {@link Managed} the kit starts it before the test and stops it afterwards, also when the test
- * failed. Tests use fixed instants from {@link TestTimes}, never the wall clock, and never
- * sleep; concurrency tests race real threads.
+ * failed, and also when its start failed (as the server does). Tests use fixed instants from
+ * {@link TestTimes}, never the wall clock, and never sleep; concurrency tests race real threads.
  */
 public abstract class SequenceStoreContract implements
         StrictCheckContract,
@@ -65,7 +65,17 @@ public abstract class SequenceStoreContract implements
     final void startStore() throws Exception {
         SequenceStore created = requireNonNull(createStore(), "createStore() returned null");
         if (created instanceof Managed managed) {
-            managed.start();
+            try {
+                managed.start();
+            } catch (Exception | Error e) {
+                // As the server does: a store whose start failed half-way is stopped too.
+                try {
+                    managed.stop();
+                } catch (Exception | Error stopFailure) {
+                    e.addSuppressed(stopFailure);
+                }
+                throw e;
+            }
         }
         store = created;
     }

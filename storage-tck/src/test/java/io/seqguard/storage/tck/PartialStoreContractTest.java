@@ -9,12 +9,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * Tests the kit itself: a {@code Managed} backend that lacks window mode, purge and the suspects
+ * Tests the kit itself: a {@code Managed} backend that lacks window mode, purge, agent info and the suspects
  * report still passes, because the kit asserts those fail as unsupported, and the kit stops
  * every store it started.
  */
 class PartialStoreContractTest extends SequenceStoreContract {
-    private static final Set<Capability> LACKING = EnumSet.of(Capability.WINDOW_MODE, Capability.PURGE, Capability.SUSPECTS);
+    private static final Set<Capability> LACKING = EnumSet.of(Capability.WINDOW_MODE, Capability.PURGE, Capability.SUSPECTS, Capability.AGENT_INFO);
 
     @BeforeAll
     static void resetCounters() {

@@ -114,16 +114,16 @@ public final class JettyTransport implements Transport {
     @Override
     public synchronized void stop() throws Exception {
         Server jetty = server;
-        if (jetty == null) {
-            return;
-        }
         server = null;
         endpoints = List.of();
         try {
-            LOG.info("HTTP transport stopping: refusing new requests, waiting up to {} for in-flight ones", config.shutdownGrace());
-            jetty.stop();
-            LOG.info("HTTP transport stopped");
+            if (jetty != null) {
+                LOG.info("HTTP transport stopping: refusing new requests, waiting up to {} for in-flight ones", config.shutdownGrace());
+                jetty.stop();
+                LOG.info("HTTP transport stopped");
+            }
         } finally {
+            // Also after a start that failed before Jetty was made.
             if (gcMetrics != null) {
                 gcMetrics.close();
                 gcMetrics = null;
