@@ -31,6 +31,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Promise;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,11 +70,20 @@ final class AgentHandler extends Handler.Abstract {
     private final ClientAddresses addresses;
     private final RequestBody body;
 
-    AgentHandler(SequenceGuard guard, Probes probes, ClientAddresses addresses, int maxBody) {
+    /**
+     * @param maxBody the largest request body, in bytes
+     * @param maxUploads the most request bodies read at once
+     */
+    AgentHandler(SequenceGuard guard, Probes probes, ClientAddresses addresses, int maxBody, int maxUploads) {
         this.guard = requireNonNull(guard, "guard");
         this.probes = requireNonNull(probes, "probes");
         this.addresses = requireNonNull(addresses, "addresses");
-        this.body = new RequestBody(maxBody);
+        this.body = new RequestBody(maxBody, maxUploads);
+    }
+
+    /** The reader of request bodies, for its meters. */
+    RequestBody bodies() {
+        return body;
     }
 
     @Override
@@ -107,23 +117,34 @@ final class AgentHandler extends Handler.Abstract {
             return;
         }
 
-        byte[] payload;
-        try {
-            payload = body.read(request, length);
-        } catch (java.io.IOException e) {
-            LOG.debug("cannot read the body of an agent request", e);
-            Problem.of(ProblemType.BAD_REQUEST, "the request body could not be read").closeConnection().send(response, callback);
-            return;
-        }
-        if (payload == null) {
-            tooLarge(response, callback);
-            return;
-        }
-        if (payload.length > 0) {
-            agentRequest = new AgentRequest(agentRequest.agent(), agentRequest.sequence(), agentRequest.contentType(), payload);
-        }
+        AgentRequest parsed = agentRequest;
+        body.read(request, length, new Promise<>() {
+            @Override
+            public void succeeded(byte[] payload) {
+                if (payload == null) {
+                    tooLarge(response, callback);
+                } else {
+                    checkIn(request, payload.length == 0 ? parsed
+                            : new AgentRequest(parsed.agent(), parsed.sequence(), parsed.contentType(), payload), response, callback);
+                }
+            }
 
-        AgentRequest checked = agentRequest;
+            @Override
+            public void failed(Throwable failure) {
+                if (failure instanceof RequestBody.TooManyUploadsException) {
+                    // The body stays unread: Jetty drains a little of it or closes the connection.
+                    Problem.of(ProblemType.TOO_MANY_UPLOADS, "as many request bodies as the server reads at once (seqguard.http.threads.max)"
+                            + " are being read; the request was not accepted, retry later").send(response, callback);
+                    return;
+                }
+                LOG.debug("cannot read the body of an agent request", failure);
+                Problem.of(ProblemType.BAD_REQUEST, "the request body could not be read").closeConnection().send(response, callback);
+            }
+        });
+    }
+
+    /** The check-in of a request whose body has been read. */
+    private void checkIn(Request request, AgentRequest checked, Response response, Callback callback) {
         CompletionStage<CheckInOutcome> stage;
         try {
             stage = guard.checkInAsync(checked, request.getComponents().getExecutor());

@@ -2,6 +2,9 @@ package io.seqguard.transport.jetty;
 
 import static java.util.Objects.requireNonNull;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -53,6 +56,7 @@ public final class JettyTransport implements Transport {
     private Server server;
     private HttpConfiguration http;
     private JvmGcMetrics gcMetrics;
+    private List<Meter> uploadMeters = List.of();
     private volatile List<URI> endpoints = List.of();
 
     @Inject
@@ -85,9 +89,19 @@ public final class JettyTransport implements Transport {
 
         Probes probes = new Probes(store);
         ClientAddresses addresses = new ClientAddresses(config.trustedProxies());
-        AgentHandler agentHandler = new AgentHandler(guard, probes, addresses, config.maxBody());
+        AgentHandler agentHandler = new AgentHandler(guard, probes, addresses, config.maxBody(), config.maxThreads());
+        RequestBody bodies = agentHandler.bodies();
+        uploadMeters = List.of(
+                Gauge.builder("seqguard.http.uploads.in.progress", bodies, RequestBody::reading)
+                        .description("Agent request bodies being read now; at most seqguard.http.threads.max").register(metrics),
+                FunctionCounter.builder("seqguard.http.uploads.refused", bodies, RequestBody::refused)
+                        .description("Agent requests answered 503 too-many-uploads: threads.max bodies were being read").register(metrics));
         AdminHandler adminHandler = new AdminHandler(store, purge, metrics, token, config.metricsRequireToken(), probes, addresses, clock);
-        jetty.setHandler(new ShutdownAwareHandler(new ListenerRouter(agentHandler, adminHandler)));
+        ShutdownAwareHandler graceful = new ShutdownAwareHandler(new ListenerRouter(agentHandler, adminHandler));
+        // Jetty cuts a connection's idle time to 1 s when a stop begins, which would end a body still
+        // arriving long before the grace does; the grace is the bound instead.
+        graceful.setShutdownIdleTimeout(config.shutdownGrace().toMillis());
+        jetty.setHandler(graceful);
         jetty.setErrorHandler(new ProblemErrorHandler());
         jetty.setStopTimeout(config.shutdownGrace().toMillis());
         // The server's own lifecycle stops Jetty, in order; a JVM hook would race with the store's stop.
@@ -124,6 +138,8 @@ public final class JettyTransport implements Transport {
             }
         } finally {
             // Also after a start that failed before Jetty was made.
+            uploadMeters.forEach(metrics::remove);
+            uploadMeters = List.of();
             if (gcMetrics != null) {
                 gcMetrics.close();
                 gcMetrics = null;
@@ -135,6 +151,11 @@ public final class JettyTransport implements Transport {
     @Override
     public List<URI> endpoints() {
         return endpoints;
+    }
+
+    /** Requests being handled now (counted by the handler a stop waits for); 0 when not running. For tests. */
+    synchronized long requestsInFlight() {
+        return server != null && server.getHandler() instanceof ShutdownAwareHandler graceful ? graceful.getCurrentRequestCount() : 0;
     }
 
     /**
@@ -169,6 +190,7 @@ public final class JettyTransport implements Transport {
         connector.setHost(host);
         connector.setPort(port);
         connector.setIdleTimeout(config.idleTimeout().toMillis());
+        connector.setShutdownIdleTimeout(config.shutdownGrace().toMillis());
         jetty.addConnector(connector);
         return connector;
     }

@@ -30,6 +30,8 @@ enum ProblemType {
     METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed"),
     /** The store is not reachable (readiness probe). */
     NOT_READY(503, "not-ready", "Not ready"),
+    /** As many request bodies as the server reads at once are being read; retry shortly. */
+    TOO_MANY_UPLOADS(503, "too-many-uploads", "Too many request bodies in progress"),
     /** The server is stopping and takes no new requests. */
     SHUTTING_DOWN(503, "shutting-down", "Server shutting down"),
     /** Anything else; details are only in the log. */

@@ -3,18 +3,25 @@ package io.seqguard.transport.jetty;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.util.Blocker;
+import org.eclipse.jetty.util.Promise;
 
 /**
- * Reads a request body into one array, blocking the calling pool thread, and gives up as soon as
- * it grows past the limit: a lying or absent {@code Content-Length} (chunked upload) cannot make
- * the server buffer more than {@code limit} bytes. Nor does a declared length reserve memory the
- * client has not sent: the array starts at no more than {@value #UP_FRONT} bytes and grows with
- * what arrives, so that many slow clients declaring {@code max-body} each (one per pool thread)
- * hold only what they sent, not {@code threads.max} times {@code max-body} of a 256 MiB heap.
- * Thread safe; holds no per-request state.
+ * Reads a request body into one array without holding a thread while its bytes are awaited (the
+ * read-and-demand loop of Jetty's {@link Content.Source}): a client that declares a body and sends
+ * it slowly, or never, costs a connection and what it sent, not a pool thread, so slow uploads on
+ * the agent listener cannot starve the admin API and the probes that share the pool.
+ *
+ * <p>Memory stays bounded. At most {@code concurrent} bodies are read at once; another is refused
+ * at once ({@link TooManyUploadsException}, answered 503) rather than queued. Each gives up as
+ * soon as it grows past the limit: a lying or absent {@code Content-Length} (chunked upload)
+ * cannot make the server buffer more than {@code limit} bytes. Nor does a declared length reserve
+ * memory the client has not sent: the array starts at no more than {@value #UP_FRONT} bytes and
+ * grows with what arrives. So the bodies in flight hold at most {@code concurrent} times
+ * {@code limit}. Thread safe; the per-request state lives in one reader per call.
  */
 final class RequestBody {
     private static final byte[] EMPTY = new byte[0];
@@ -23,64 +30,131 @@ final class RequestBody {
     static final int UP_FRONT = 64 * 1024;
 
     private final int limit;
+    private final int concurrent;
+    private final AtomicInteger reading = new AtomicInteger();
+    private final AtomicLong refused = new AtomicLong();
 
-    RequestBody(int limit) {
+    /**
+     * @param limit the largest body, in bytes
+     * @param concurrent the most bodies read at once
+     */
+    RequestBody(int limit, int concurrent) {
         this.limit = limit;
+        this.concurrent = concurrent;
     }
 
     int limit() {
         return limit;
     }
 
+    /** Bodies being read now. */
+    int reading() {
+        return reading.get();
+    }
+
+    /** Bodies refused so far because {@code concurrent} were being read. */
+    long refused() {
+        return refused.get();
+    }
+
     /**
-     * Reads the whole body.
+     * Reads the whole body and completes {@code done} once: with the body (an empty array when there
+     * is none), with null when it exceeds the limit, or failed: with {@link TooManyUploadsException}
+     * when {@code concurrent} bodies are being read already (nothing of this one was read), with an
+     * {@link IOException} when it cannot be read (client gone, idle timeout, bad chunking). Completes
+     * on the calling thread when the bytes are already there, else on the thread Jetty calls back
+     * with the rest.
      *
      * @param length the declared {@code Content-Length}, or -1 when unknown; at most {@link #limit()}
-     * @return the body (an empty array when there is none), or null when it exceeds the limit
-     * @throws IOException when the body cannot be read (client gone, idle timeout, bad chunking)
      */
-    byte[] read(Request request, long length) throws IOException {
+    void read(Request request, long length, Promise<byte[]> done) {
         if (length == 0) {
-            return EMPTY;
+            done.succeeded(EMPTY);
+            return;
         }
-        // A body that fits is read into an array of its size; a larger one grows as it arrives, up to its declared size.
-        long most = length > 0 ? length : limit;
-        byte[] out = new byte[(int) Math.min(most, length > 0 ? UP_FRONT : INITIAL_CHUNKED)];
-        int size = 0;
-        while (true) {
-            Content.Chunk chunk = request.read();
-            if (chunk == null) {
-                try (Blocker.Runnable blocker = Blocker.runnable()) {
-                    request.demand(blocker);
-                    blocker.block();
+        if (reading.incrementAndGet() > concurrent) {
+            reading.decrementAndGet();
+            refused.incrementAndGet();
+            done.failed(new TooManyUploadsException());
+            return;
+        }
+        new Reader(request, length, done).run();
+    }
+
+    /** {@code concurrent} bodies are being read already. */
+    static final class TooManyUploadsException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        TooManyUploadsException() {
+            super("too many request bodies are being read at once", null, false, false);
+        }
+    }
+
+    /** One body's read-and-demand loop; {@link #run()} is what Jetty calls back when more bytes arrive. */
+    private final class Reader implements Runnable {
+        private final Request request;
+        private final Promise<byte[]> done;
+        /** The size the body may grow to: its declared length, else the limit. */
+        private final long most;
+        private byte[] out;
+        private int size;
+
+        Reader(Request request, long length, Promise<byte[]> done) {
+            this.request = request;
+            this.done = done;
+            // A body that fits is read into an array of its size; a larger one grows as it arrives, up to its declared size.
+            this.most = length > 0 ? length : limit;
+            this.out = new byte[(int) Math.min(most, length > 0 ? UP_FRONT : INITIAL_CHUNKED)];
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                Content.Chunk chunk = request.read();
+                if (chunk == null) {
+                    // Called back on a pool thread once bytes arrive; this thread goes back to the pool.
+                    request.demand(this);
+                    return;
                 }
-                continue;
+                IOException failure = null;
+                boolean finished = true;
+                byte[] body = null;
+                try {
+                    if (Content.Chunk.isFailure(chunk)) {
+                        failure = new IOException("reading the request body failed", chunk.getFailure());
+                    } else {
+                        body = append(chunk.getByteBuffer());
+                        finished = body == null || chunk.isLast();
+                    }
+                } finally {
+                    chunk.release();
+                }
+                if (finished) {
+                    // Released first: what the caller goes on with no longer needs Jetty's buffer.
+                    reading.decrementAndGet();
+                    if (failure != null) {
+                        done.failed(failure);
+                    } else {
+                        done.succeeded(body == null ? null : size == 0 ? EMPTY : size == out.length ? out : Arrays.copyOf(out, size));
+                    }
+                    return;
+                }
             }
-            try {
-                if (Content.Chunk.isFailure(chunk)) {
-                    throw new IOException("reading the request body failed", chunk.getFailure());
-                }
-                ByteBuffer buffer = chunk.getByteBuffer();
-                int n = buffer.remaining();
-                if ((long) size + n > limit) {
-                    return null;
-                }
-                if (size + n > out.length) {
-                    long grown = Math.max(size + n, Math.min(most, 2L * out.length)); // doubling, up to the declared size
-                    out = Arrays.copyOf(out, (int) Math.min(limit, grown));
-                }
-                buffer.get(out, size, n);
-                size += n;
-                if (chunk.isLast()) {
-                    break;
-                }
-            } finally {
-                chunk.release();
+        }
+
+        /** Copies the buffer's bytes; null when they take the body past the limit, else the array so far. */
+        private byte[] append(ByteBuffer buffer) {
+            int n = buffer.remaining();
+            if ((long) size + n > limit) {
+                return null;
             }
+            if (size + n > out.length) {
+                long grown = Math.max(size + n, Math.min(most, 2L * out.length)); // doubling, up to the declared size
+                out = Arrays.copyOf(out, (int) Math.min(limit, grown));
+            }
+            buffer.get(out, size, n);
+            size += n;
+            return out;
         }
-        if (size == 0) {
-            return EMPTY;
-        }
-        return size == out.length ? out : Arrays.copyOf(out, size);
     }
 }
