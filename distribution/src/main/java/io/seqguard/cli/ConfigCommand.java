@@ -48,7 +48,7 @@ final class ConfigCommand implements Callable<Integer> {
             // Still printed below, as it would be read, to help find the problem; start-up refuses it.
             out.println("# INVALID: " + problems.size() + (problems.size() == 1 ? " problem" : " problems") + ", listed on stderr; start-up would refuse it");
         }
-        out.print(ConfigRenderer.render(configuration.config(), ConfigLoader.ROOT));
+        out.print(ConfigRenderer.render(configuration.config(), ConfigLoader.ROOT, problems));
         out.flush();
         configuration.warnings().forEach(w -> err.println("warning: " + w));
         if (!problems.isEmpty()) {

@@ -123,6 +123,16 @@ class MainTest {
     }
 
     @Test
+    void configRedactsTheValueOfAMisspeltSecretKeyToo() throws IOException {
+        Files.createDirectories(home.resolve("conf"));
+        Files.writeString(home.resolve("conf/application.conf"), "seqguard.storage = memory\nseqguard.jdbc.pasword = typo-secret-12345\n");
+        CliRun run = CliRun.of("config", "--home", home.toString());
+        assertThat(run.exitCode()).isEqualTo(Main.FAILURE);
+        assertThat(run.err()).contains("seqguard.jdbc.pasword").contains("did you mean seqguard.jdbc.password").doesNotContain("typo-secret");
+        assertThat(run.out()).contains("pasword = \"<redacted>\"").doesNotContain("typo-secret");
+    }
+
+    @Test
     void configNamesTheKeyOfABadValueAndExitsOne() throws IOException {
         Files.createDirectories(home.resolve("conf"));
         Files.writeString(home.resolve("conf/application.conf"), "seqguard.storage = memory\nseqguard.sequence.window = lots\n");

@@ -6,10 +6,13 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import io.seqguard.spi.config.ConfigProblem;
 import io.seqguard.spi.config.ConfigReader;
-import java.util.List;
-import java.util.TreeSet;
 import io.seqguard.spi.config.Secrets;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Renders the effective configuration below a root as HOCON-like text, each value preceded by a
@@ -34,31 +37,45 @@ public final class ConfigRenderer {
      * @return the text, ending with a line break; a comment line when the root is not set
      */
     public static String render(Config config, String rootPath) {
+        return render(config, rootPath, List.of());
+    }
+
+    /**
+     * Like {@link #render(Config, String)}, also redacting the value of every key a problem showed
+     * redacted: a misspelt secret ({@code pasword}, which only the check for unknown keys links to
+     * {@code password}) is still a secret.
+     *
+     * @param problems what validating {@code config} found, never null
+     */
+    public static String render(Config config, String rootPath, List<ConfigProblem> problems) {
+        Set<String> secret = problems.stream().filter(p -> ("\"" + Secrets.REDACTED + "\"").equals(p.value()))
+                .map(ConfigProblem::key).collect(Collectors.toSet());
         StringBuilder out = new StringBuilder();
         if (!config.hasPathOrNull(rootPath)) {
             return out.append("# ").append(rootPath).append(" is not set").append(System.lineSeparator()).toString();
         }
         List<String> path = ConfigUtil.splitPath(rootPath);
-        render(out, path.get(path.size() - 1), rootPath, config.getValue(rootPath), 0);
+        render(out, path.get(path.size() - 1), rootPath, config.getValue(rootPath), 0, secret);
         return out.toString();
     }
 
-    private static void render(StringBuilder out, String name, String key, ConfigValue value, int depth) {
+    private static void render(StringBuilder out, String name, String key, ConfigValue value, int depth, Set<String> secret) {
         String indent = INDENT.repeat(depth);
         String quotedName = name.matches("[A-Za-z0-9_-]+") ? name : ConfigUtil.quoteString(name);
-        if (value instanceof ConfigObject object && !object.isEmpty() && !Secrets.sensitive(key)) {
+        boolean sensitive = Secrets.sensitive(key) || secret.contains(key);
+        if (value instanceof ConfigObject object && !object.isEmpty() && !sensitive) {
             out.append(indent).append(quotedName).append(" {").append(System.lineSeparator());
             for (String child : new TreeSet<>(object.keySet())) {
-                render(out, child, key + "." + ConfigUtil.joinPath(child), object.get(child), depth + 1);
+                render(out, child, key + "." + ConfigUtil.joinPath(child), object.get(child), depth + 1, secret);
             }
             out.append(indent).append('}').append(System.lineSeparator());
             return;
         }
         out.append(indent).append("# ").append(ConfigReader.describe(value.origin())).append(System.lineSeparator());
-        out.append(indent).append(quotedName).append(" = ").append(text(key, value)).append(System.lineSeparator());
+        out.append(indent).append(quotedName).append(" = ").append(text(sensitive, value)).append(System.lineSeparator());
     }
 
-    private static String text(String key, ConfigValue value) {
+    private static String text(boolean sensitive, ConfigValue value) {
         if (value.valueType() == ConfigValueType.NULL) {
             return "null";
         }
@@ -66,7 +83,7 @@ public final class ConfigRenderer {
         // string (the shipped admin.token and jdbc.password) says that none is set, which an
         // operator needs to see.
         boolean unset = value.valueType() == ConfigValueType.STRING && ((String) value.unwrapped()).isEmpty();
-        if (Secrets.sensitive(key) && value.valueType() != ConfigValueType.BOOLEAN && !unset) {
+        if (sensitive && value.valueType() != ConfigValueType.BOOLEAN && !unset) {
             return "\"" + Secrets.REDACTED + "\"";
         }
         return Secrets.maskEmbedded(value.render(CONCISE));
