@@ -131,14 +131,24 @@ final class AdminHandler extends Handler.Abstract {
         } else if (SUSPECTS.equals(path)) {
             ifGet(request, response, callback, () -> suspects(request, response, callback));
         } else if (PURGE.equals(path)) {
-            ifPost(request, response, callback, () -> Probes.send(response, callback, 200, Probes.JSON, json.purged(purge.purgeNow())));
+            // No parameters: "?days=0" must not read as "purge everything older than 0 days" and purge the usual.
+            ifPost(request, response, callback, () -> {
+                QueryParameters.of(request, Set.of());
+                Probes.send(response, callback, 200, Probes.JSON, json.purged(purge.purgeNow()));
+            });
         } else if (path.startsWith(AGENTS) && path.length() > AGENTS.length()) {
             String rest = path.substring(AGENTS.length());
             if (rest.endsWith(RESET_SUFFIX)) {
                 String guid = rest.substring(0, rest.length() - RESET_SUFFIX.length());
-                ifPost(request, response, callback, () -> reset(guid(guid), request, response, callback));
+                ifPost(request, response, callback, () -> {
+                    QueryParameters.of(request, Set.of());
+                    reset(guid(guid), request, response, callback);
+                });
             } else if (rest.indexOf('/') < 0) {
-                ifGet(request, response, callback, () -> agent(guid(rest), response, callback));
+                ifGet(request, response, callback, () -> {
+                    QueryParameters.of(request, Set.of());
+                    agent(guid(rest), response, callback);
+                });
             } else {
                 Probes.notFound(path, response, callback);
             }

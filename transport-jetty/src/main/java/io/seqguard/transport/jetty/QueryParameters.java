@@ -36,7 +36,8 @@ final class QueryParameters {
         }
         for (Fields.Field field : fields) {
             if (!known.contains(field.getName())) {
-                throw new InvalidValueException(field.getName(), "is not a parameter of this call; known: " + String.join(", ", known.stream().sorted().toList()));
+                throw new InvalidValueException(field.getName(), known.isEmpty() ? "is not a parameter of this call, which takes none"
+                        : "is not a parameter of this call; known: " + String.join(", ", known.stream().sorted().toList()));
             }
             if (field.getValues().size() > 1) {
                 throw new InvalidValueException(field.getName(), "must be given once");
@@ -90,12 +91,11 @@ final class QueryParameters {
             return fallback;
         }
         String rule = "must be a whole number from " + min + " to " + max;
-        long parsed;
-        try {
-            parsed = Long.parseLong(value);
-        } catch (NumberFormatException e) {
+        // Digits only, as an Agent-Sequence: Long.parseLong would also take "+5".
+        if (value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new InvalidValueException(name, rule);
         }
+        long parsed = Long.parseLong(value);
         if (parsed < min || parsed > max) {
             throw new InvalidValueException(name, rule);
         }

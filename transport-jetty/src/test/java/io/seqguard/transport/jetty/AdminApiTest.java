@@ -148,6 +148,9 @@ class AdminApiTest {
         "agentGuid=&limit=5, agentGuid",
         "since=, since",
         "limit=, limit",
+        "limit=%2B5, limit",
+        "limit=-0, limit",
+        "limit=5.0, limit",
     })
     void badErrorQueryParametersAre400NamingThem(String query, String field) throws Exception {
         JsonNode json = problem(server.admin(adminCall("GET", AdminHandler.ERRORS + "?" + query)), 400, "invalid-value");
@@ -274,6 +277,18 @@ class AdminApiTest {
             }
         }
         throw new AssertionError(guid + " not in " + report);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+        "POST, /admin/v1/purge?days=0, days",
+        "GET, /admin/v1/agents/91EEA947-D3FB-4CC2-AEC7-05D15CDB5C6A?verbose=1, verbose",
+        "POST, /admin/v1/agents/91EEA947-D3FB-4CC2-AEC7-05D15CDB5C6A/reset?force=true, force",
+    })
+    void callsWithoutParametersRefuseAnyAsUnknown(String method, String pathAndQuery, String field) throws Exception {
+        JsonNode json = problem(server.admin(adminCall(method, pathAndQuery)), 400, "invalid-value");
+        assertThat(json.path("field").asText()).isEqualTo(field);
+        assertThat(json.path("detail").asText()).isEqualTo(field + " is not a parameter of this call, which takes none");
     }
 
     @Test
