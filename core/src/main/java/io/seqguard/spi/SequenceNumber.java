@@ -24,17 +24,15 @@ public final class SequenceNumber {
      * Parses {@code text} strictly.
      *
      * @throws InvalidValueException naming {@code field} for null, empty, signed, non-digit,
-     *     decimal, over-long or overflowing input
+     *     decimal or overflowing input
      */
     public static long parse(String field, CharSequence text) {
         if (text == null || text.length() == 0) {
             throw new InvalidValueException(field, "is required; " + RULE);
         }
         int n = text.length();
-        if (n > 19) {
-            throw new InvalidValueException(field, "is too long; " + RULE);
-        }
         long value = 0;
+        // Leading zeros are allowed, however many (SPEC §2: a decimal integer in range); the overflow check bounds the rest.
         for (int i = 0; i < n; i++) {
             char c = text.charAt(i);
             if (c < '0' || c > '9') {

@@ -39,12 +39,15 @@ class ValueTypesTest {
         assertThat(SequenceNumber.parse("0")).isZero();
         assertThat(SequenceNumber.parse("42")).isEqualTo(42);
         assertThat(SequenceNumber.parse("007")).isEqualTo(7);
+        // A decimal integer in range however it is padded (SPEC §2).
+        assertThat(SequenceNumber.parse("00000000000000000001")).isEqualTo(1);
+        assertThat(SequenceNumber.parse("0".repeat(40) + "9223372036854775807")).isEqualTo(Long.MAX_VALUE);
         assertThat(SequenceNumber.parse("9223372036854775807")).isEqualTo(Long.MAX_VALUE);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"", "-1", "+1", " 1", "1 ", "1.0", "1e3", "0x10", "9223372036854775808", "99999999999999999999",
-            "00000000000000000001", "\u0661", "12a"})
+            "00000000000000000009223372036854775808", "\u0661", "12a"})
     void sequenceRejectsAnythingElse(String input) {
         assertThatThrownBy(() -> SequenceNumber.parse("Agent-Sequence", input))
                 .isInstanceOfSatisfying(InvalidValueException.class, e -> assertThat(e.field()).isEqualTo("Agent-Sequence"));

@@ -156,7 +156,7 @@ class EndToEndTest {
         "negative sequence      | GUID                                    | -5                   | NULL            | NULL              | Agent-Sequence",
         "signed sequence        | GUID                                    | +5                   | NULL            | NULL              | Agent-Sequence",
         "overflowing sequence   | GUID                                    | 9223372036854775808  | NULL            | NULL              | Agent-Sequence",
-        "too long sequence      | GUID                                    | 00000000000000000001 | NULL            | NULL              | Agent-Sequence",
+        "padded overflow        | GUID                                    | 09223372036854775808 | NULL            | NULL              | Agent-Sequence",
         "non-digit sequence     | GUID                                    | 0x10                 | NULL            | NULL              | Agent-Sequence",
         "decimal sequence       | GUID                                    | 10.0                 | NULL            | NULL              | Agent-Sequence",
         "sql in sequence        | GUID                                    | 1; DROP TABLE agents | NULL            | NULL              | Agent-Sequence",
