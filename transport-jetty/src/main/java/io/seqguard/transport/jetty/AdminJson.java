@@ -13,6 +13,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 
@@ -24,7 +26,15 @@ import java.util.Locale;
  * <p>Thread safe: the factory is shared, each document gets its own generator.
  */
 final class AdminJson {
+    /** Every instant the admin API shows: UTC, always with its milliseconds (SPEC §4), never finer. */
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
     private final JsonFactory factory = new JsonFactory();
+
+    /** {@code 2024-03-01T10:00:00.000Z}: the milliseconds even when 0, anything finer cut off. */
+    static String time(Instant instant) {
+        return TIME.format(instant);
+    }
 
     /** {@code {"count":n,"limit":n,"errors":[{...}]}}, rows in the order given (newest first). */
     byte[] errors(List<ErrorRow> rows, int limit) {
@@ -41,7 +51,7 @@ final class AdminJson {
                 nullable(g, "nodeName", e.agent().nodeName());
                 nullable(g, "ipAddress", e.agent().ipAddress());
                 nullable(g, "macAddress", e.agent().macAddress());
-                g.writeStringField("time", e.time().toString());
+                g.writeStringField("time", time(e.time()));
                 g.writeNumberField("received", e.received());
                 g.writeNumberField("last", e.last());
                 g.writeBooleanField("enforced", e.enforced());
@@ -58,13 +68,13 @@ final class AdminJson {
             g.writeStartObject();
             g.writeStringField("agentGuid", info.guid().toString());
             g.writeNumberField("last", info.last());
-            g.writeStringField("firstSeen", info.firstSeen().toString());
-            g.writeStringField("lastSeen", info.lastSeen().toString());
+            g.writeStringField("firstSeen", time(info.firstSeen()));
+            g.writeStringField("lastSeen", time(info.lastSeen()));
             nullable(g, "lastNodeName", info.lastNodeName());
             nullable(g, "lastMacAddress", info.lastMacAddress());
             nullable(g, "lastIpAddress", info.lastIpAddress());
             g.writeNumberField("recentErrors", info.recentErrors());
-            g.writeStringField("recentErrorsSince", errorsSince.toString());
+            g.writeStringField("recentErrorsSince", time(errorsSince));
             g.writeEndObject();
         });
     }
@@ -84,7 +94,7 @@ final class AdminJson {
         return write(g -> {
             g.writeStartObject();
             g.writeNumberField("hours", hours);
-            g.writeStringField("since", since.toString());
+            g.writeStringField("since", time(since));
             g.writeNumberField("count", suspects.size());
             g.writeArrayFieldStart("suspects");
             for (Suspect s : suspects) {
@@ -100,8 +110,8 @@ final class AdminJson {
                 }
                 g.writeEndArray();
                 g.writeNumberField("errorCount", s.errorCount());
-                g.writeStringField("firstError", s.firstError().toString());
-                g.writeStringField("lastError", s.lastError().toString());
+                g.writeStringField("firstError", time(s.firstError()));
+                g.writeStringField("lastError", time(s.lastError()));
                 g.writeStringField("remedy", s.remedy());
                 g.writeEndObject();
             }

@@ -31,7 +31,7 @@ final class ErrorCsv {
             text(out, e.agent().nodeName() == null ? "" : e.agent().nodeName().value()).append(',');
             text(out, e.agent().ipAddress() == null ? "" : e.agent().ipAddress().value()).append(',');
             text(out, e.agent().macAddress() == null ? "" : e.agent().macAddress().value()).append(',');
-            out.append(e.time()).append(',');
+            out.append(AdminJson.time(e.time())).append(',');
             out.append(e.received()).append(',');
             out.append(e.last()).append(',');
             out.append(e.enforced()).append("\r\n");

@@ -10,10 +10,16 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.seqguard.spi.AgentGuid;
+import io.seqguard.spi.AgentIdentity;
+import io.seqguard.spi.ErrorRow;
+import io.seqguard.spi.SequenceError;
 import io.seqguard.spi.StorageException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.eclipse.jetty.http.HttpTester;
 import org.junit.jupiter.api.AfterAll;
@@ -26,6 +32,7 @@ import org.slf4j.LoggerFactory;
 
 /** Every call and status of the admin listener, through Jetty's LocalConnector with raw HTTP. */
 class AdminApiTest {
+    private static final String MILLIS = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -188,6 +195,14 @@ class AdminApiTest {
     }
 
     @Test
+    void timesAreShownToTheMillisecondEvenAtAWholeSecond() {
+        assertThat(AdminJson.time(Instant.parse("2024-03-01T10:00:00Z"))).isEqualTo("2024-03-01T10:00:00.000Z");
+        assertThat(AdminJson.time(Instant.parse("2024-03-01T10:00:09.578338760Z"))).isEqualTo("2024-03-01T10:00:09.578Z");
+        ErrorRow row = new ErrorRow(7, new SequenceError(AgentIdentity.of(AgentGuid.parse(newGuid())), Instant.parse("2024-03-01T10:00:00Z"), 1, 2, true));
+        assertThat(new String(ErrorCsv.render(List.of(row)), StandardCharsets.UTF_8)).contains(",2024-03-01T10:00:00.000Z,1,2,true");
+    }
+
+    @Test
     void agentInfoAnd404ForUnknownAgents() throws Exception {
         String guid = newGuid();
         assertThat(server.agent(checkIn(guid, 3, "Agent-Node-Name: pc-info", "Agent-Mac-Address: AABBCCDDEEFF")).getStatus()).isEqualTo(200);
@@ -201,8 +216,10 @@ class AdminApiTest {
             assertThat(info.path("lastNodeName").asText()).isEqualTo("pc-info");
             assertThat(info.path("lastMacAddress").asText()).isEqualTo("AABBCCDDEEFF");
             assertThat(info.path("recentErrors").asLong()).isEqualTo(1);
-            assertThat(info.path("firstSeen").asText()).endsWith("Z");
-            assertThat(info.path("lastSeen").asText()).endsWith("Z");
+            // Milliseconds, always three digits (SPEC §4), though the clock gives nanoseconds.
+            assertThat(info.path("firstSeen").asText()).matches(MILLIS);
+            assertThat(info.path("lastSeen").asText()).matches(MILLIS);
+            assertThat(info.path("recentErrorsSince").asText()).matches(MILLIS);
             assertThat(info.has("lastIpAddress")).isTrue();
         }
 
