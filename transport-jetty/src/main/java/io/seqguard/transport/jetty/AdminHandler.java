@@ -116,7 +116,9 @@ final class AdminHandler extends Handler.Abstract {
     }
 
     private boolean authorized(Request request, Response response, Callback callback) {
-        String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        List<String> given = request.getHeaders().getValuesList(HttpHeader.AUTHORIZATION);
+        // Two credentials are ambiguous (which one did a proxy check?): refused, as a repeated Agent-* header is.
+        String authorization = given.size() == 1 ? given.get(0) : null;
         if (token.matches(authorization)) {
             return true;
         }

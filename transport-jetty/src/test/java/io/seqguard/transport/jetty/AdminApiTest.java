@@ -100,6 +100,9 @@ class AdminApiTest {
 
         problem(server.admin(raw(method, path, "Authorization: Basic " + TestServer.TOKEN)), 401, "unauthorized");
         assertThat(server.admin(raw(method, path, "Authorization: bearer " + TestServer.TOKEN)).getStatus()).isNotEqualTo(401);
+        // Two credentials are ambiguous, whichever comes first.
+        problem(server.admin(raw(method, path, "Authorization: Bearer " + TestServer.TOKEN, "Authorization: Bearer wrong")), 401, "unauthorized");
+        problem(server.admin(raw(method, path, "Authorization: Bearer wrong", "Authorization: Bearer " + TestServer.TOKEN)), 401, "unauthorized");
     }
 
     @Test
