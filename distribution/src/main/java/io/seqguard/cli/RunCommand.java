@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,6 +28,8 @@ import picocli.CommandLine.Spec;
             "Run the server in the foreground until SIGTERM or Ctrl-C.",
             "A bad configuration is printed as one numbered list of problems, and nothing starts (exit 1)."})
 final class RunCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
     @Mixin
     InstallationOptions installation = new InstallationOptions();
 
@@ -52,6 +56,9 @@ final class RunCommand implements Callable<Integer> {
             server = builder.start();
         } catch (ConfigException e) {
             spec.commandLine().getErr().println(e.getMessage());
+            // Also where an operator reading only the log file looks.
+            LOG.error("start-up refused, nothing started: {}", e.getMessage());
+            Logging.flush();
             return 1;
         } catch (StartupException e) {
             spec.commandLine().getErr().println("seqguard: cannot start: " + e.getMessage());

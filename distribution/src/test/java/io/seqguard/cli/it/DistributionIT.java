@@ -198,6 +198,22 @@ class DistributionIT {
         assertThat(config.exitCode()).isEqualTo(1);
         assertThat(config.err()).contains("SequenceNumberErrorLogHistDays");
         assertThat(installation.home().resolve("data/seqguard.db")).doesNotExist();
+        // The reason reaches the log file too, for an operator who reads only that.
+        assertThat(Files.readString(installation.serverLog(), StandardCharsets.UTF_8)).contains("start-up refused, nothing started")
+                .contains("SequenceNumberErrorLogHistDays");
+    }
+
+    @Test
+    void runWithAnotherHomeLogsThere() throws Exception {
+        Path other = temp.resolve("other-home");
+        Files.createDirectories(other.resolve("conf"));
+        Files.writeString(other.resolve("conf/application.conf"), "seqguard.sequence.window = lots\n");
+
+        Installation.Result run = installation.cli("run", "--home", other.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(Files.readString(other.resolve("logs/server.log"), StandardCharsets.UTF_8)).contains("seqguard.sequence.window");
+        assertThat(installation.serverLog()).as("nothing in the launcher's own installation").doesNotExist();
     }
 
     @Test
