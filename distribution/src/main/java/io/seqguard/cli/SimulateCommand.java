@@ -80,7 +80,7 @@ final class SimulateCommand implements Callable<Integer> {
             description = "Stop sending after this long, e.g. 30s, 5m (default ${DEFAULT-VALUE}).")
     String maxTime;
 
-    @Option(names = "--seed", paramLabel = "N", description = "Makes GUIDs and the clones' order repeatable (default: random).")
+    @Option(names = "--seed", paramLabel = "N", description = "Makes GUIDs and the clones' order repeatable (default: random); repeat a seed only against a fresh store.")
     Long seed;
 
     @Option(names = "--allow-remote", description = "Allow an agent endpoint that is not on this machine (loopback only by default).")
