@@ -2,17 +2,19 @@ package io.seqguard.core.bootstrap;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.inject.CreationException;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Key;
 import com.google.inject.Module;
+import com.google.inject.ProvisionException;
 import com.google.inject.Stage;
 import com.google.inject.TypeLiteral;
-import com.google.inject.CreationException;
-import com.google.inject.ProvisionException;
 import io.seqguard.core.config.ConfigSources;
 import io.seqguard.core.config.CoreConfig;
 import io.seqguard.core.config.LoadedConfig;
+import io.seqguard.core.config.SequenceConfig;
+import io.seqguard.spi.Enforcement;
 import io.seqguard.spi.Managed;
 import io.seqguard.spi.Plugin;
 import io.seqguard.spi.SequenceGuard;
@@ -21,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -201,8 +204,14 @@ public final class SeqguardServer implements AutoCloseable {
                 throw e;
             }
             CoreConfig core = plan.core();
-            LOG.info("seqguard started: home {}, storage {}, transports {}, services {}", plan.home(), core.storage(), core.transports(),
-                    core.services());
+            SequenceConfig sequence = injector.getInstance(SequenceConfig.class);
+            LOG.info("seqguard started: home {}, storage {}, transports {}, services {}, enforcement {}, {}", plan.home(), core.storage(),
+                    core.transports(), core.services(), sequence.enforcement().name().toLowerCase(Locale.ROOT),
+                    sequence.window() == 0 ? "strict (no window)" : "window " + sequence.window());
+            if (sequence.enforcement() == Enforcement.AUDIT) {
+                LOG.warn("enforcement is audit: stale sequence numbers are recorded but accepted, so replayed requests get through"
+                        + " (seqguard.sequence.enforcement, or ConnectionsRequireValidSequenceNumber=0 in Server.ini)");
+            }
             return new SeqguardServer(injector, lifecycle, plan.registry(), plan.config());
         }
     }

@@ -44,6 +44,25 @@ class SeqguardServerTest {
     }
 
     @Test
+    void theStartLineSaysHowNumbersAreCheckedAndAuditModeIsAWarning() {
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(SeqguardServer.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        log.addAppender(lines);
+        try {
+            builder(false).start().stop();
+            builder(false).config("seqguard.sequence.enforcement", "audit").config("seqguard.sequence.window", 64).start().stop();
+        } finally {
+            log.detachAppender(lines);
+        }
+        List<String> started = lines.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).filter(l -> !l.contains("stop")).toList();
+        assertThat(started).hasSize(3);
+        assertThat(started.get(0)).startsWith("INFO seqguard started:").endsWith("enforcement enforce, strict (no window)");
+        assertThat(started.get(1)).startsWith("INFO seqguard started:").endsWith("enforcement audit, window 64");
+        assertThat(started.get(2)).startsWith("WARN enforcement is audit: stale sequence numbers are recorded but accepted");
+    }
+
+    @Test
     void bootsChecksInAndStopsCleanlyTwice() {
         for (int run = 0; run < 2; run++) {
             SeqguardServer server = builder(false).start();
