@@ -121,8 +121,8 @@ public final class JettyTransport implements Transport {
             throw e;
         }
         endpoints = List.of(uri(agent), uri(admin));
-        LOG.info("agent endpoint listening on {}{}; admin API on {}/admin/v1, metrics on {}/metrics", endpoints.get(0),
-                AgentHandler.PATH, endpoints.get(1), endpoints.get(1));
+        LOG.info("agent endpoint listening on {}{}{}; admin API on {}/admin/v1, metrics on {}/metrics{}", endpoints.get(0),
+                AgentHandler.PATH, allInterfaces(agent), endpoints.get(1), endpoints.get(1), allInterfaces(admin));
     }
 
     @Override
@@ -204,6 +204,12 @@ public final class JettyTransport implements Transport {
             throw new IOException("the " + listener + " listener cannot listen on " + address + " (" + HttpConfig.PATH + "." + listener
                     + ".host and ." + listener + ".port): " + reason.getMessage(), e);
         }
+    }
+
+    /** What the log adds to a listener's loopback URI when it listens on every interface. */
+    private static String allInterfaces(ServerConnector connector) {
+        String host = connector.getHost();
+        return host == null || host.equals("0.0.0.0") || host.equals("::") ? " (all interfaces)" : "";
     }
 
     private static URI uri(Connector connector) {
