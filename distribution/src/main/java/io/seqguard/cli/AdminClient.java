@@ -40,8 +40,13 @@ final class AdminClient {
         return endpoint;
     }
 
-    /** A response the server answered with a 2xx status. */
-    record Answer(int status, String body) {
+    /**
+     * A response the server answered with a 2xx status.
+     *
+     * @param next the {@code before} cursor of the next page, from a {@code Link: <…?before=…>; rel="next"}
+     *     header, or null
+     */
+    record Answer(int status, String body, String next) {
         JsonNode json() {
             try {
                 return JSON.readTree(body);
@@ -96,7 +101,7 @@ final class AdminClient {
         }
         int status = response.statusCode();
         if (status / 100 == 2 || (allowNotFound && status == 404)) {
-            return new Answer(status, response.body());
+            return new Answer(status, response.body(), response.headers().firstValue("Link").map(AdminClient::nextCursor).orElse(null));
         }
         if (status == 401 || status == 403) {
             throw new CliException("the admin API at " + endpoint.baseUri() + " refused the token from " + endpoint.tokenSource()
@@ -113,6 +118,19 @@ final class AdminClient {
             }
         });
         return URI.create(endpoint.baseUri() + path + q);
+    }
+
+    /** The {@code before} parameter of a {@code rel="next"} link, or null. */
+    static String nextCursor(String link) {
+        int at = link.indexOf("before=");
+        if (!link.contains("rel=\"next\"") || at < 0) {
+            return null;
+        }
+        int end = at + "before=".length();
+        while (end < link.length() && link.charAt(end) != '&' && link.charAt(end) != '>') {
+            end++;
+        }
+        return link.substring(at + "before=".length(), end);
     }
 
     /** The {@code detail} of a problem+json body, else the body itself, shortened. */

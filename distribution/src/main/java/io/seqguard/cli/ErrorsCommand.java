@@ -6,7 +6,9 @@ import io.seqguard.spi.ErrorQuery;
 import io.seqguard.spi.InvalidValueException;
 import java.io.PrintWriter;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,8 +44,13 @@ final class ErrorsCommand implements Callable<Integer> {
     @Option(names = "--csv", description = "Print CSV, as the server renders it.")
     boolean csv;
 
+    @Option(names = "--all", description = "Every matching row, fetched page after page of --limit rows (e.g. to export with --csv).")
+    boolean all;
+
     @Spec
     CommandSpec spec;
+
+    private static final String PATH = "/admin/v1/sequence-errors";
 
     @Override
     public Integer call() {
@@ -70,18 +77,35 @@ final class ErrorsCommand implements Callable<Integer> {
         query.put("limit", Integer.toString(limit));
         AdminClient client = admin.client();
         PrintWriter out = spec.commandLine().getOut();
+        if (csv && admin.json) {
+            throw new ParameterException(spec.commandLine(), "--csv and --json are two formats: choose one");
+        }
         if (csv) {
-            out.print(client.getCsv("/admin/v1/sequence-errors", query).body());
+            AdminClient.Answer page = client.getCsv(PATH, query);
+            out.print(page.body());
+            while (all && page.next() != null) {
+                query.put("before", page.next());
+                page = client.getCsv(PATH, query);
+                String body = page.body();
+                out.print(body.substring(body.indexOf('\n') + 1)); // the header line once
+            }
             return 0;
         }
-        JsonNode answer = client.get("/admin/v1/sequence-errors", query).json();
+        List<JsonNode> rows = new ArrayList<>();
+        AdminClient.Answer page = client.get(PATH, query);
+        page.json().path("errors").forEach(rows::add);
+        while (all && page.next() != null) {
+            query.put("before", page.next());
+            page = client.get(PATH, query);
+            page.json().path("errors").forEach(rows::add);
+        }
         if (admin.json) {
-            out.println(Output.pretty(answer));
+            out.println(all ? Output.pretty(Output.errorsDocument(rows)) : Output.pretty(page.json()));
             return 0;
         }
         Table table = new Table("AutoID>", "time (UTC)", "agent GUID", "node name", "IP address", "MAC address", "received>", "last>",
                 "enforced");
-        for (JsonNode row : answer.path("errors")) {
+        for (JsonNode row : rows) {
             table.row(Output.text(row, "autoId"), Output.time(row, "time"), Output.text(row, "agentGuid"), Output.text(row, "nodeName"),
                     Output.text(row, "ipAddress"), Output.text(row, "macAddress"), Output.text(row, "received"), Output.text(row, "last"),
                     row.path("enforced").asBoolean(true) ? "yes" : "no (audit)");
@@ -91,8 +115,8 @@ final class ErrorsCommand implements Callable<Integer> {
             return 0;
         }
         table.print(out);
-        if (table.size() == limit) {
-            spec.commandLine().getErr().println("(showing the newest " + limit + "; use --limit, --since or --guid for more)");
+        if (!all && page.next() != null) {
+            spec.commandLine().getErr().println("(showing the newest " + limit + "; --all for every row, or narrow with --since or --guid)");
         }
         return 0;
     }

@@ -3,11 +3,13 @@ package io.seqguard.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 
 /** Formatting shared by the admin commands. Stateless. */
@@ -24,6 +26,15 @@ final class Output {
         } catch (JsonProcessingException e) {
             return node.toString();
         }
+    }
+
+    /** The rows of several pages as one answer of the admin API's shape: {@code {"count":n,"next":null,"errors":[...]}}. */
+    static JsonNode errorsDocument(List<JsonNode> rows) {
+        ObjectNode document = AdminClient.JSON.createObjectNode();
+        document.put("count", rows.size());
+        document.putNull("next");
+        document.putArray("errors").addAll(rows);
+        return document;
     }
 
     /** A field's text, or null when absent or JSON null. */

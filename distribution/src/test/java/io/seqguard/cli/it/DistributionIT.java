@@ -125,6 +125,16 @@ class DistributionIT {
         assertThat(simulate.out()).contains("80 requests", "6 of 6 match", "no injected replay accepted ....... OK",
                 "no honest request rejected ........ OK");
 
+        // Every row, page after page of 3, the same as one page of them all.
+        Installation.Result oneExport = installation.cli("errors", "--csv", "--limit", "10000");
+        Installation.Result pagedExport = installation.cli("errors", "--csv", "--all", "--limit", "3");
+        assertThat(pagedExport.exitCode()).as(pagedExport.err()).isZero();
+        assertThat(oneExport.out().lines().count()).as("the header and the rows").isGreaterThan(10);
+        assertThat(pagedExport.out()).isEqualTo(oneExport.out());
+        Installation.Result pagedJson = installation.cli("errors", "--json", "--all", "--limit", "4");
+        assertThat(pagedJson.out()).contains("\"count\" : " + (oneExport.out().lines().count() - 1));
+        assertThat(installation.cli("errors", "--csv", "--json").exitCode()).as("two formats").isEqualTo(2);
+
         Installation.Result usage = installation.cli("agents", "show");
         assertThat(usage.exitCode()).isEqualTo(2);
         assertThat(installation.stop()).isEqualTo(EXIT_ON_SIGTERM);

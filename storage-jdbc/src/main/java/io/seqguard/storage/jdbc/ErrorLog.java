@@ -141,6 +141,10 @@ final class ErrorLog {
         if (query.until() != null) {
             sql.append(" AND TheTimestamp < :until");
         }
+        if (query.before() != null) {
+            // After the previous page's last row in the order below: older, or as old with a lower AutoID.
+            sql.append(" AND (TheTimestamp < :beforeTime OR (TheTimestamp = :beforeTime AND AutoID < :beforeId))");
+        }
         sql.append(" ORDER BY TheTimestamp DESC, AutoID DESC LIMIT :limit");
         return jdbi.withHandle(h -> {
             Query q = h.createQuery(sql.toString()).bind("limit", query.limit());
@@ -152,6 +156,10 @@ final class ErrorLog {
             }
             if (query.until() != null) {
                 q.bind("until", UtcTime.argument(UtcTime.ceil(query.until())));
+            }
+            if (query.before() != null) {
+                q.bind("beforeTime", UtcTime.argument(UtcTime.ceil(query.before().time())));
+                q.bind("beforeId", query.before().autoId());
             }
             return q.map((rs, ctx) -> row(rs)).list();
         });

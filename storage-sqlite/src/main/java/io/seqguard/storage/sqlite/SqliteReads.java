@@ -206,6 +206,14 @@ final class SqliteReads implements AutoCloseable {
             sql.append(" AND TheTimestamp < ?");
             args.add(SqliteTime.format(query.until()));
         }
+        if (query.before() != null) {
+            // After the previous page's last row in the order below: older, or as old with a lower AutoID.
+            sql.append(" AND (TheTimestamp < ? OR (TheTimestamp = ? AND AutoID < ?))");
+            String time = SqliteTime.format(query.before().time());
+            args.add(time);
+            args.add(time);
+            args.add(Long.toString(query.before().autoId()));
+        }
         sql.append(" ORDER BY TheTimestamp DESC, AutoID DESC LIMIT ?");
         return withConnection("querying errors", busyTimeout, c -> {
             try (PreparedStatement s = c.prepareStatement(sql.toString())) {

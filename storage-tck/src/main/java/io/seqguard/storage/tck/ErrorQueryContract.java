@@ -9,6 +9,7 @@ import static io.seqguard.storage.tck.TestTimes.hour;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seqguard.spi.AgentGuid;
+import io.seqguard.spi.ErrorCursor;
 import io.seqguard.spi.ErrorQuery;
 import io.seqguard.spi.ErrorRow;
 import java.time.Instant;
@@ -100,6 +101,38 @@ public interface ErrorQueryContract extends StoreFixture {
 
         assertThat(received(ErrorQuery.latest(3))).containsExactly(9L, 8L, 7L);
         assertThat(received(new ErrorQuery(guid(1), hour(1), hour(6), 2))).containsExactly(5L, 4L);
+    }
+
+    @Test
+    default void pagingWithTheCursorOfEachPagesLastRowReturnsEveryRowOnceInOrder() {
+        if (!supports(ERROR_TABLE, ERROR_QUERY)) {
+            return;
+        }
+        // Many rows share a millisecond, which paging by "until" would skip; received numbers name the rows.
+        long n = 0;
+        for (int ms = 0; ms < 5; ms++) {
+            for (int same = 0; same < 9; same++) {
+                record(guid(same % 3), hour(1).plusMillis(ms * 1000L), n++);
+            }
+        }
+        List<ErrorRow> all = store().findErrors(ErrorQuery.latest(ErrorQuery.MAX_LIMIT));
+        assertThat(all).hasSize((int) n);
+
+        for (ErrorQuery first : List.of(ErrorQuery.latest(7), new ErrorQuery(guid(1), hour(1), hour(1).plusMillis(4_000), 4))) {
+            List<ErrorRow> expected = all.stream().filter(first::matches).toList();
+            List<ErrorRow> paged = new java.util.ArrayList<>();
+            ErrorQuery page = first;
+            for (int pages = 0; pages < 100; pages++) {
+                List<ErrorRow> rows = store().findErrors(page);
+                paged.addAll(rows);
+                if (rows.size() < page.limit()) {
+                    break;
+                }
+                page = page.after(ErrorCursor.of(rows.get(rows.size() - 1)));
+            }
+            assertThat(paged).as("pages of %s", first).extracting(ErrorRow::autoId)
+                    .containsExactlyElementsOf(expected.stream().map(ErrorRow::autoId).toList());
+        }
     }
 
     @Test

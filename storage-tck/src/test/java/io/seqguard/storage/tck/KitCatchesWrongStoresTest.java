@@ -90,6 +90,23 @@ class KitCatchesWrongStoresTest {
     }
 
     @Test
+    void aCursorThatComparesOnlyTheTimeFails() {
+        SequenceStore timeOnly = new ForwardingSequenceStore(new InMemorySequenceStore()) {
+            @Override
+            public List<ErrorRow> findErrors(ErrorQuery query) {
+                // "Older than the last row" skips the rest of its millisecond.
+                ErrorQuery byTime = query.before() == null ? query
+                        : new ErrorQuery(query.guid(), query.since(), query.before().time(), query.limit());
+                return delegate().findErrors(byTime);
+            }
+        };
+        Fixture kit = new Fixture(timeOnly);
+        kit.sinceIsInclusiveAndUntilIsExclusive();
+
+        assertThatThrownBy(kit::pagingWithTheCursorOfEachPagesLastRowReturnsEveryRowOnceInOrder).isInstanceOf(AssertionError.class);
+    }
+
+    @Test
     void aResetThatKeepsTheFirstSightingFails() {
         SequenceStore keepsFirstSeen = new ForwardingSequenceStore(new InMemorySequenceStore()) {
             private final Map<AgentGuid, Instant> firstSeen = new ConcurrentHashMap<>();

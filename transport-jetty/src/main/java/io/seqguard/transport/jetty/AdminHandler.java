@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.seqguard.core.engine.ErrorPurge;
 import io.seqguard.spi.AgentGuid;
 import io.seqguard.spi.AgentInfo;
+import io.seqguard.spi.ErrorCursor;
 import io.seqguard.spi.ErrorQuery;
 import io.seqguard.spi.ErrorRow;
 import io.seqguard.spi.InvalidValueException;
@@ -56,7 +57,7 @@ final class AdminHandler extends Handler.Abstract {
     private static final HttpField ALLOW_POST = new PreEncodedHttpField(HttpHeader.ALLOW, "POST");
     private static final HttpField CSV = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "text/csv; charset=utf-8; header=present");
     private static final HttpField PROMETHEUS = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-    private static final Set<String> ERROR_PARAMETERS = Set.of("agentGuid", "since", "until", "limit");
+    private static final Set<String> ERROR_PARAMETERS = Set.of("agentGuid", "since", "until", "before", "limit");
     private static final Set<String> SUSPECT_PARAMETERS = Set.of("hours", "limit");
     private static final Duration RECENT = Duration.ofHours(24);
 
@@ -161,14 +162,35 @@ final class AdminHandler extends Handler.Abstract {
 
     private void errors(Request request, Response response, Callback callback) {
         QueryParameters parameters = QueryParameters.of(request, ERROR_PARAMETERS);
+        String before = parameters.value("before");
         ErrorQuery query = new ErrorQuery(parameters.guid("agentGuid"), parameters.instant("since"), parameters.instant("until"),
+                before == null ? null : ErrorCursor.parse("before", before),
                 parameters.integer("limit", 1, ErrorQuery.MAX_LIMIT, ErrorQuery.DEFAULT_LIMIT));
         List<ErrorRow> rows = store.findErrors(query);
+        // A full page may have more after it: the cursor of its last row, as a member and as a Link (RFC 8288) for CSV too.
+        ErrorCursor next = rows.size() == query.limit() ? ErrorCursor.of(rows.get(rows.size() - 1)) : null;
+        if (next != null) {
+            response.getHeaders().put(HttpHeader.LINK, "<" + nextPage(request, next) + ">; rel=\"next\"");
+        }
         if (wantsCsv(request)) {
             Probes.send(response, callback, 200, CSV, ErrorCsv.render(rows));
         } else {
-            Probes.send(response, callback, 200, Probes.JSON, json.errors(rows, query.limit()));
+            Probes.send(response, callback, 200, Probes.JSON, json.errors(rows, query.limit(), next));
         }
+    }
+
+    /** The path and query of the page after {@code next}: this request's query with {@code before} set to it. */
+    private static String nextPage(Request request, ErrorCursor next) {
+        StringBuilder out = new StringBuilder(ERRORS).append("?before=").append(next);
+        String query = request.getHttpURI().getQuery();
+        if (query != null) {
+            for (String parameter : query.split("&")) {
+                if (!parameter.isEmpty() && !parameter.startsWith("before=")) {
+                    out.append('&').append(parameter);
+                }
+            }
+        }
+        return out.toString();
     }
 
     private void agent(AgentGuid guid, Response response, Callback callback) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.seqguard.spi.AgentGuid;
 import io.seqguard.spi.AgentInfo;
+import io.seqguard.spi.ErrorCursor;
 import io.seqguard.spi.ErrorRow;
 import io.seqguard.spi.Machine;
 import io.seqguard.spi.SequenceError;
@@ -36,12 +37,16 @@ final class AdminJson {
         return TIME.format(instant);
     }
 
-    /** {@code {"count":n,"limit":n,"errors":[{...}]}}, rows in the order given (newest first). */
-    byte[] errors(List<ErrorRow> rows, int limit) {
+    /**
+     * {@code {"count":n,"limit":n,"next":"cursor"|null,"errors":[{...}]}}, rows in the order given
+     * (newest first); {@code next} is the {@code before} of the following page, null after the last.
+     */
+    byte[] errors(List<ErrorRow> rows, int limit, ErrorCursor next) {
         return write(g -> {
             g.writeStartObject();
             g.writeNumberField("count", rows.size());
             g.writeNumberField("limit", limit);
+            nullable(g, "next", next);
             g.writeArrayFieldStart("errors");
             for (ErrorRow row : rows) {
                 SequenceError e = row.error();

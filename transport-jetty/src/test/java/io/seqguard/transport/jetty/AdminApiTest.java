@@ -144,8 +144,46 @@ class AdminApiTest {
         assertThat(past.path("errors")).isEmpty();
     }
 
+    @Test
+    void pagesFollowTheNextCursorAndReturnEveryRowOnce() throws Exception {
+        String guid = newGuid();
+        assertThat(server.agent(checkIn(guid, 1000)).getStatus()).isEqualTo(200);
+        for (int i = 1; i <= 23; i++) {
+            assertThat(server.agent(checkIn(guid, i)).getStatus()).isEqualTo(409);
+        }
+        JsonNode all = ok(server.admin(adminCall("GET", AdminHandler.ERRORS + "?agentGuid=" + encoded(guid))));
+        assertThat(all.path("count").asInt()).isEqualTo(23);
+        assertThat(all.path("next").isNull()).as("a page that is not full is the last").isTrue();
+
+        List<Long> paged = new java.util.ArrayList<>();
+        String next = AdminHandler.ERRORS + "?limit=5&agentGuid=" + encoded(guid);
+        for (int pages = 0; next != null; pages++) {
+            assertThat(pages).as("pages").isLessThan(10);
+            HttpTester.Response response = server.admin(adminCall("GET", next));
+            JsonNode page = ok(response);
+            page.path("errors").forEach(row -> paged.add(row.path("autoId").asLong()));
+            if (page.path("next").isNull()) {
+                assertThat(response.get("Link")).isNull();
+                next = null;
+            } else {
+                String link = response.get("Link");
+                assertThat(link).startsWith("<" + AdminHandler.ERRORS + "?before=" + page.path("next").asText()).endsWith(">; rel=\"next\"");
+                next = link.substring(1, link.indexOf('>'));
+            }
+        }
+        List<Long> expected = new java.util.ArrayList<>();
+        all.path("errors").forEach(row -> expected.add(row.path("autoId").asLong()));
+        assertThat(paged).containsExactlyElementsOf(expected);
+
+        HttpTester.Response csv = server.admin(adminCall("GET", AdminHandler.ERRORS + "?limit=5&agentGuid=" + encoded(guid), "Accept: text/csv"));
+        assertThat(csv.get("Link")).contains("before=").endsWith("rel=\"next\"");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({
+        "before=17, before",
+        "before=abc_1, before",
+        "before=, before",
         "limit=0, limit",
         "limit=10001, limit",
         "limit=ten, limit",
