@@ -2,15 +2,17 @@ package io.seqguard.spi;
 
 import static java.util.Objects.requireNonNull;
 
-import java.net.Inet6Address;
+import com.google.common.net.InetAddresses;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 
 /**
- * The textual IPv4 or IPv6 address a request came from. Parsing accepts literals only and never
- * performs a name lookup.
+ * The textual IPv4 or IPv6 address a request came from, in one canonical form so that it can be
+ * compared and searched for: IPv4 in dotted decimal, IPv6 as RFC 5952 recommends (lower case,
+ * the longest run of zero groups as {@code ::}: {@code ::1}, {@code 2001:db8::1}), without a
+ * scope id; an IPv4-mapped IPv6 address as its IPv4 address. Parsing accepts literals only and
+ * never performs a name lookup.
  *
- * @param value the address as {@link InetAddress#getHostAddress()} renders it, never null
+ * @param value the address in that form, never null
  */
 public record IpAddress(String value) {
     /** Default field name used in parse errors. */
@@ -22,62 +24,33 @@ public record IpAddress(String value) {
         requireNonNull(value, "value");
     }
 
-    /** The address of {@code address}; IPv6 scope ids are dropped. */
+    /** The address of {@code address}; an IPv6 scope id is dropped. */
     public static IpAddress of(InetAddress address) {
-        String text = address.getHostAddress();
-        if (address instanceof Inet6Address) {
-            int scope = text.indexOf('%');
-            if (scope >= 0) {
-                text = text.substring(0, scope);
-            }
-        }
-        return new IpAddress(text);
+        String text = InetAddresses.toAddrString(address);
+        int scope = text.indexOf('%');
+        return new IpAddress(scope >= 0 ? text.substring(0, scope) : text);
     }
 
     /**
-     * Parses an address literal, e.g. one element of {@code X-Forwarded-For}.
+     * Parses an address literal, e.g. one element of {@code X-Forwarded-For}; IPv6 may be in
+     * brackets. IPv4 with leading zeros ({@code 010.0.0.1}, octal to some parsers) is refused.
      *
      * @throws InvalidValueException naming {@code field} for anything but an IPv4 or IPv6 literal
      */
     public static IpAddress parse(String field, String text) {
-        if (text == null || text.isEmpty() || text.length() > 45) {
+        if (text == null || text.isEmpty() || text.length() > 47) {
             throw new InvalidValueException(field, RULE);
         }
-        String t = text;
-        if (t.startsWith("[") && t.endsWith("]")) {
-            t = t.substring(1, t.length() - 1);
-        }
-        boolean v6 = t.indexOf(':') >= 0;
-        for (int i = 0; i < t.length(); i++) {
-            char c = t.charAt(i);
-            boolean hexLetter = (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-            boolean ok = (c >= '0' && c <= '9') || c == '.' || (v6 && (c == ':' || hexLetter));
-            if (!ok) {
-                throw new InvalidValueException(field, RULE);
-            }
-        }
-        if (!v6 && !isIpv4(t)) {
+        String t = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+        if (t.indexOf('%') >= 0) {
             throw new InvalidValueException(field, RULE);
         }
         try {
-            // Only digits, dots, colons and hex letters reach here, so this never resolves a name.
-            return of(InetAddress.getByName(t));
-        } catch (UnknownHostException | RuntimeException e) {
+            // Guava parses literals only: it never resolves a name.
+            return of(InetAddresses.forString(t));
+        } catch (IllegalArgumentException e) {
             throw new InvalidValueException(field, RULE);
         }
-    }
-
-    private static boolean isIpv4(String t) {
-        String[] parts = t.split("\\.", -1);
-        if (parts.length != 4) {
-            return false;
-        }
-        for (String part : parts) {
-            if (part.isEmpty() || part.length() > 3 || Integer.parseInt(part) > 255) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override
