@@ -26,6 +26,7 @@ import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.PreEncodedHttpField;
+import org.eclipse.jetty.http.QuotedQualityCSV;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -241,9 +242,35 @@ final class AdminHandler extends Handler.Abstract {
         return AgentGuid.parse("guid", text);
     }
 
-    private static boolean wantsCsv(Request request) {
-        String accept = request.getHeaders().get(HttpHeader.ACCEPT);
-        return accept != null && accept.toLowerCase(Locale.ROOT).contains("text/csv");
+    /**
+     * Whether the client prefers CSV: the media ranges of {@code Accept} in the order of their
+     * quality (the most specific first among equals; {@code q=0} means "not this"), and the first
+     * that names CSV ({@code text/csv}, {@code text/*}) or JSON ({@code application/json},
+     * {@code application/*}, {@code *}{@code /*}) decides. JSON otherwise.
+     */
+    static boolean wantsCsv(Request request) {
+        List<String> accept = request.getHeaders().getValuesList(HttpHeader.ACCEPT);
+        if (accept.isEmpty()) {
+            return false;
+        }
+        QuotedQualityCSV ranges = new QuotedQualityCSV(QuotedQualityCSV.MOST_SPECIFIC_MIME_ORDERING);
+        accept.forEach(ranges::addValue);
+        for (String range : ranges) {
+            int parameters = range.indexOf(';');
+            String type = (parameters < 0 ? range : range.substring(0, parameters)).trim().toLowerCase(Locale.ROOT);
+            switch (type) {
+                case "text/csv", "text/*" -> {
+                    return true;
+                }
+                case "application/json", "application/*", "*/*" -> {
+                    return false;
+                }
+                default -> {
+                    // neither: the next range decides
+                }
+            }
+        }
+        return false;
     }
 
     private static void ifGet(Request request, Response response, Callback callback, Runnable action) {

@@ -180,6 +180,23 @@ class AdminApiTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "text/csv                                  | text/csv",
+        "text/csv; charset=utf-8                   | text/csv",
+        "application/json, text/csv;q=0.1          | application/json",
+        "text/csv;q=0, */*                         | application/json",
+        "text/csv;q=0.5, application/json;q=0.4    | text/csv",
+        "text/html, text/*;q=0.8, */*;q=0.1        | text/csv",
+        "*/*                                       | application/json",
+        "image/png                                 | application/json",
+    })
+    void csvOnlyWhenTheClientPrefersIt(String accept, String answered) throws Exception {
+        HttpTester.Response response = server.admin(adminCall("GET", AdminHandler.ERRORS + "?limit=1", "Accept: " + accept));
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(response.get("Content-Type")).startsWith(answered);
+    }
+
+    @ParameterizedTest(name = "{0}")
     @CsvSource({
         "before=17, before",
         "before=abc_1, before",
