@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -23,6 +24,11 @@ public abstract class ForwardingSequenceStore implements SequenceStore {
     /** The store calls are forwarded to. */
     protected SequenceStore delegate() {
         return delegate;
+    }
+
+    @Override
+    public Set<StoreCapability> capabilities() {
+        return delegate.capabilities();
     }
 
     @Override

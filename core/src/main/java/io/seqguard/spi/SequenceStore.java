@@ -1,8 +1,10 @@
 package io.seqguard.spi;
 
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -21,12 +23,22 @@ import java.util.concurrent.CompletionStage;
  * verdict (409).
  *
  * <p>A store that needs threads or connections also implements {@link Managed} (phase
- * {@link Phase#STORAGE}); no method other than {@code start} is called before {@code start}
- * returned, and none after {@code stop} began.
+ * {@link Phase#STORAGE}); no method other than {@code start} (and {@link #capabilities()}) is
+ * called before {@code start} returned, and none after {@code stop} began.
  *
  * <p>Backends prove their conformance by passing {@code io.seqguard.storage.tck.SequenceStoreContract}.
  */
 public interface SequenceStore {
+    /**
+     * What this store offers beyond the strict check and readiness; every call of a capability not
+     * in the set throws {@link StorageException} of kind {@link StorageException.Kind#UNSUPPORTED}.
+     * A constant: start-up asks before {@code start}, to refuse a configuration that needs more.
+     * All by default.
+     */
+    default Set<StoreCapability> capabilities() {
+        return EnumSet.allOf(StoreCapability.class);
+    }
+
     /**
      * Checks {@code received} against the agent's stored state with {@link SequenceCheck} and, when
      * it is accepted, stores the new state together with the agent's last identity and last-seen

@@ -12,13 +12,16 @@ import com.google.inject.Stage;
 import com.google.inject.TypeLiteral;
 import io.seqguard.core.config.ConfigSources;
 import io.seqguard.core.config.CoreConfig;
+import io.seqguard.core.config.ErrorTableConfig;
 import io.seqguard.core.config.LoadedConfig;
 import io.seqguard.core.config.SequenceConfig;
 import io.seqguard.spi.Enforcement;
 import io.seqguard.spi.Managed;
 import io.seqguard.spi.Plugin;
 import io.seqguard.spi.SequenceGuard;
+import io.seqguard.spi.SequenceStore;
 import io.seqguard.spi.config.ConfigException;
+import io.seqguard.spi.config.ConfigProblem;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -197,14 +200,20 @@ public final class SeqguardServer implements AutoCloseable {
                 plan.close();
                 throw new StartupException("cannot wire the server: " + e.getMessage(), e);
             }
+            CoreConfig core = plan.core();
+            SequenceConfig sequence = injector.getInstance(SequenceConfig.class);
+            List<ConfigProblem> unmet = StoreCapabilities.missing(injector.getInstance(SequenceStore.class), plan.config().config(), core,
+                    sequence, injector.getInstance(ErrorTableConfig.class));
+            if (!unmet.isEmpty()) {
+                plan.close();
+                throw new ConfigException(unmet);
+            }
             try {
                 lifecycle.start();
             } catch (RuntimeException e) {
                 plan.close();
                 throw e;
             }
-            CoreConfig core = plan.core();
-            SequenceConfig sequence = injector.getInstance(SequenceConfig.class);
             LOG.info("seqguard started: home {}, storage {}, transports {}, services {}, enforcement {}, {}", plan.home(), core.storage(),
                     core.transports(), core.services(), sequence.enforcement().name().toLowerCase(Locale.ROOT),
                     sequence.window() == 0 ? "strict (no window)" : "window " + sequence.window());

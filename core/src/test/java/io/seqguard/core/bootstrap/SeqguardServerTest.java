@@ -2,23 +2,33 @@ package io.seqguard.core.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.OptionalBinder;
+import io.seqguard.core.memory.InMemorySequenceStore;
 import io.seqguard.spi.AgentGuid;
 import io.seqguard.spi.AgentIdentity;
 import io.seqguard.spi.AgentRequest;
 import io.seqguard.spi.AgentRequestHandler;
 import io.seqguard.spi.AgentResponse;
 import io.seqguard.spi.CheckInOutcome.Status;
+import io.seqguard.spi.ForwardingSequenceStore;
 import io.seqguard.spi.Managed;
 import io.seqguard.spi.Phase;
+import io.seqguard.spi.Plugin;
+import io.seqguard.spi.PluginKind;
 import io.seqguard.spi.SequenceStore;
+import io.seqguard.spi.StoreCapability;
 import io.seqguard.spi.config.ConfigException;
+import io.seqguard.spi.config.ConfigProblem;
+import io.seqguard.spi.config.ConfigReader;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,6 +70,73 @@ class SeqguardServerTest {
         assertThat(started.get(0)).startsWith("INFO seqguard started:").endsWith("enforcement enforce, strict (no window)");
         assertThat(started.get(1)).startsWith("INFO seqguard started:").endsWith("enforcement audit, window 64");
         assertThat(started.get(2)).startsWith("WARN enforcement is audit: stale sequence numbers are recorded but accepted");
+    }
+
+    @Test
+    void aStoreWithoutWhatTheConfigurationNeedsIsRefusedNamingTheKeys() {
+        Plugin strictOnly = new Plugin() {
+            @Override
+            public PluginKind kind() {
+                return PluginKind.STORAGE;
+            }
+
+            @Override
+            public String id() {
+                return "strict-only";
+            }
+
+            @Override
+            public String configPath() {
+                return null;
+            }
+
+            @Override
+            public com.google.inject.Module module(ConfigReader config) {
+                return binder -> binder.bind(SequenceStore.class).toInstance(new ForwardingSequenceStore(new InMemorySequenceStore()) {
+                    @Override
+                    public Set<StoreCapability> capabilities() {
+                        return EnumSet.of(StoreCapability.RESET, StoreCapability.AGENT_INFO);
+                    }
+                });
+            }
+        };
+
+        Plugin purgeService = new Plugin() {
+            @Override
+            public PluginKind kind() {
+                return PluginKind.SERVICE;
+            }
+
+            @Override
+            public String id() {
+                return "purge";
+            }
+
+            @Override
+            public String configPath() {
+                return null;
+            }
+
+            @Override
+            public com.google.inject.Module module(ConfigReader config) {
+                return binder -> { };
+            }
+        };
+
+        assertThatThrownBy(() -> builder(false).plugin(strictOnly).plugin(purgeService).config("seqguard.storage", "strict-only")
+                .config("seqguard.sequence.window", 64).config("seqguard.services", List.of("purge")).start())
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .extracting(ConfigProblem::key, ConfigProblem::problem)
+                        .containsExactly(
+                                tuple("seqguard.sequence.window", "needs window mode, which the storage plugin 'strict-only' does not offer; set 0 (strict)"),
+                                tuple("seqguard.errors.sinks", "names the 'table' sink, but the storage plugin 'strict-only' has no error table; leave it out"),
+                                tuple("seqguard.services", "names the 'purge' service, but the storage plugin 'strict-only' cannot purge error rows; leave it out")));
+        assertThat(RecordingTransportPlugin.EVENTS).as("nothing started").isEmpty();
+
+        // Asked for nothing it lacks, the same store runs.
+        SeqguardServer server = builder(false).plugin(strictOnly).config("seqguard.storage", "strict-only")
+                .config("seqguard.errors.sinks", List.of("server-log")).start();
+        server.stop();
     }
 
     @Test

@@ -9,12 +9,14 @@ import io.seqguard.spi.AgentGuid;
 import io.seqguard.spi.ErrorQuery;
 import io.seqguard.spi.SequencePolicy;
 import io.seqguard.spi.SequenceStore;
+import io.seqguard.spi.StoreCapability;
 
 /**
  * A part of {@link SequenceStore} a backend may lack. Strict check-and-advance and
  * {@link SequenceStore#isReachable()} are not optional. A backend names what it lacks in
  * {@link SequenceStoreContract#unsupportedCapabilities()}; the kit then asserts that each call
- * of that capability fails with {@code StorageException} of kind {@code UNSUPPORTED}.
+ * of that capability fails with {@code StorageException} of kind {@code UNSUPPORTED}, and that
+ * {@link SequenceStore#capabilities()} leaves exactly those out.
  */
 public enum Capability {
     /** {@link SequenceStore#checkAndAdvance} with a window greater than 0. */
@@ -72,4 +74,9 @@ public enum Capability {
 
     /** Makes one call that needs this capability. */
     abstract void exercise(SequenceStore store);
+
+    /** The capability as {@link SequenceStore#capabilities()} names it. */
+    public StoreCapability spi() {
+        return StoreCapability.valueOf(name());
+    }
 }

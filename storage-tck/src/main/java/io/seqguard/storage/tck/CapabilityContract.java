@@ -3,6 +3,9 @@ package io.seqguard.storage.tck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import io.seqguard.spi.StoreCapability;
+import java.util.EnumSet;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Readiness, and the capabilities a backend declares it lacks. */
@@ -10,6 +13,19 @@ public interface CapabilityContract extends StoreFixture {
     @Test
     default void startedStoreIsReachable() {
         assertThat(store().isReachable()).isTrue();
+    }
+
+    @Test
+    default void theStoreDeclaresWhatItOffersAsTheKitWasTold() {
+        // Start-up refuses a configuration that needs what capabilities() leaves out: it must tell the truth.
+        Set<StoreCapability> expected = EnumSet.allOf(StoreCapability.class);
+        for (Capability capability : Capability.values()) {
+            if (lacks(capability)) {
+                expected.remove(capability.spi());
+            }
+        }
+        assertThat(store().capabilities()).as("SequenceStore.capabilities() against unsupportedCapabilities()")
+                .containsExactlyInAnyOrderElementsOf(expected);
     }
 
     @Test

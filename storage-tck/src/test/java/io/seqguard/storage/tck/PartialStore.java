@@ -15,8 +15,10 @@ import io.seqguard.spi.SequenceError;
 import io.seqguard.spi.SequencePolicy;
 import io.seqguard.spi.SequenceStore;
 import io.seqguard.spi.StorageException;
+import io.seqguard.spi.StoreCapability;
 import io.seqguard.spi.Suspect;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -37,6 +39,13 @@ final class PartialStore implements SequenceStore, Managed {
 
     PartialStore(Set<Capability> lacking) {
         this.lacking = requireNonNull(lacking, "lacking");
+    }
+
+    @Override
+    public Set<StoreCapability> capabilities() {
+        Set<StoreCapability> offered = EnumSet.allOf(StoreCapability.class);
+        lacking.forEach(capability -> offered.remove(capability.spi()));
+        return offered;
     }
 
     @Override
