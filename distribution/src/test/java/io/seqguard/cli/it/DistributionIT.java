@@ -214,6 +214,18 @@ class DistributionIT {
     }
 
     @Test
+    void theInstallationsReadmeIsForOperatorsAndNamesOnlyWhatIsThere() throws Exception {
+        String readme = Files.readString(installation.home().resolve("README.md"), StandardCharsets.UTF_8);
+        assertThat(readme).startsWith("# seqguard — the installation").doesNotContain("mvn ", "SPEC.md", "distribution/target");
+        for (String named : List.of("bin/seqguard", "conf/application.conf", "conf/Server.ini.example", "conf/logback.xml", "lib",
+                "plugins", "docs/OPERATIONS.md", "docs/CONFIGURATION.md", "docs/HTTP.md", "docs/SQLITE.md", "docs/SCALING.md",
+                "docs/PLUGINS.md")) {
+            assertThat(readme).contains(named);
+            assertThat(installation.home().resolve(named)).as(named).exists();
+        }
+    }
+
+    @Test
     void runWithAnotherHomeLogsThere() throws Exception {
         Path other = temp.resolve("other-home");
         Files.createDirectories(other.resolve("conf"));
