@@ -37,7 +37,8 @@ public final class AgentGuid implements Comparable<AgentGuid> {
      */
     public static AgentGuid parse(String field, CharSequence text) {
         if (text == null || text.length() == 0) {
-            throw new InvalidValueException(field, "is required; " + RULE);
+            // Absent, or present but empty (a header "Agent-Guid:" with nothing after it, a script's empty variable).
+            throw new InvalidValueException(field, (text == null ? "is required; " : "is empty; ") + RULE);
         }
         int start = 0;
         int end = text.length();

@@ -28,7 +28,8 @@ public final class SequenceNumber {
      */
     public static long parse(String field, CharSequence text) {
         if (text == null || text.length() == 0) {
-            throw new InvalidValueException(field, "is required; " + RULE);
+            // Absent, or present but empty (a header "Agent-Guid:" with nothing after it, a script's empty variable).
+            throw new InvalidValueException(field, (text == null ? "is required; " : "is empty; ") + RULE);
         }
         int n = text.length();
         long value = 0;

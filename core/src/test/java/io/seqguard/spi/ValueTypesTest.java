@@ -54,6 +54,14 @@ class ValueTypesTest {
     }
 
     @Test
+    void anAbsentValueIsRequiredAndAnEmptyOneSaysSo() {
+        assertThatThrownBy(() -> AgentGuid.parse("Agent-Guid", null)).hasMessageStartingWith("Agent-Guid: is required;");
+        assertThatThrownBy(() -> AgentGuid.parse("Agent-Guid", "")).hasMessageStartingWith("Agent-Guid: is empty;");
+        assertThatThrownBy(() -> SequenceNumber.parse("Agent-Sequence", null)).hasMessageStartingWith("Agent-Sequence: is required;");
+        assertThatThrownBy(() -> SequenceNumber.parse("Agent-Sequence", "")).hasMessageStartingWith("Agent-Sequence: is empty;");
+    }
+
+    @Test
     void nodeNameLimits() {
         assertThat(NodeName.parse("WS-0042").value()).isEqualTo("WS-0042");
         assertThat(NodeName.parse("x".repeat(255)).value()).hasSize(255);

@@ -159,6 +159,20 @@ class MainTest {
     }
 
     @Test
+    void simulateHasNoJsonOutputAndSaysSo() {
+        CliRun run = CliRun.of("simulate", "--home", home.toString(), "--json");
+        assertThat(run.exitCode()).isEqualTo(Main.USAGE);
+        assertThat(run.err()).contains("--json is for the other admin commands");
+    }
+
+    @Test
+    void anEmptyGuidIsCalledEmpty() {
+        CliRun run = CliRun.of("errors", "--home", home.toString(), "--guid", "");
+        assertThat(run.exitCode()).isEqualTo(Main.USAGE);
+        assertThat(run.err()).contains("--guid: is empty");
+    }
+
+    @Test
     void simulateRefusesARemoteServerByDefault() {
         CliRun run = CliRun.of("simulate", "--home", home.toString(), "--agent-url", "http://192.0.2.1:8080/agent/v1/requests");
         assertThat(run.exitCode()).isEqualTo(Main.USAGE);
