@@ -6,6 +6,8 @@ import io.seqguard.spi.InvalidValueException;
 import io.seqguard.spi.IpAddress;
 import io.seqguard.spi.config.ConfigProblem;
 import io.seqguard.spi.config.ConfigReader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -112,6 +114,13 @@ public record HttpConfig(
         String host = r.string(key);
         if (host.isBlank() && r.config().hasPath(r.absolute(key))) {
             r.problem(key, "must be a host name or IP address to listen on, e.g. 0.0.0.0 or 127.0.0.1");
+        } else if (!host.isBlank()) {
+            try {
+                // The name the listener will bind: resolved now, so that "seqguard config" finds a typo too.
+                InetAddress.getByName(host);
+            } catch (UnknownHostException e) {
+                r.problem(key, "cannot be resolved to an address of this machine; use an IP address, e.g. 0.0.0.0 or 127.0.0.1");
+            }
         }
         return host;
     }

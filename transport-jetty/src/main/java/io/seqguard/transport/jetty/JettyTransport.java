@@ -202,7 +202,7 @@ public final class JettyTransport implements Transport {
             Throwable reason = e.getCause() != null ? e.getCause() : e;
             String address = (connector.getHost() == null ? "0.0.0.0" : connector.getHost()) + ":" + connector.getPort();
             throw new IOException("the " + listener + " listener cannot listen on " + address + " (" + HttpConfig.PATH + "." + listener
-                    + ".host and ." + listener + ".port): " + reason.getMessage(), e);
+                    + ".host and ." + listener + ".port): " + (reason.getMessage() != null ? reason.getMessage() : reason.getClass().getSimpleName()), e);
         }
     }
 
