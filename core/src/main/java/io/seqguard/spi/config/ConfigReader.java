@@ -6,8 +6,10 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException.BadValue;
 import com.typesafe.config.ConfigException.Missing;
 import com.typesafe.config.ConfigException.WrongType;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.nio.file.Path;
@@ -259,7 +261,16 @@ public final class ConfigReader {
         if (!root.hasPathOrNull(absoluteKey)) {
             return "not set";
         }
-        return describe(root.getValue(absoluteKey).origin());
+        return describe(valueOrNull(absoluteKey).origin());
+    }
+
+    /** The value at a key that is set, a null value included (which {@code Config.getValue} refuses). */
+    private ConfigValue valueOrNull(String absoluteKey) {
+        ConfigValue value = root.root();
+        for (String segment : ConfigUtil.splitPath(absoluteKey)) {
+            value = ((ConfigObject) value).get(segment);
+        }
+        return value;
     }
 
     /** Renders an origin as "file: line", "Server.ini line N", "system property" and the like. */
@@ -278,6 +289,12 @@ public final class ConfigReader {
     }
 
     private void missing(String abs) {
+        if (root.hasPathOrNull(abs)) {
+            // Set to null by the operator: that is not "use the default".
+            problems.add(new ConfigProblem(abs, describe(valueOrNull(abs).origin()), "null",
+                    "must have a value; null does not mean the default: remove the line to use the default"));
+            return;
+        }
         problems.add(new ConfigProblem(abs, "not set", null, "is required but missing (is a module's reference.conf missing?)"));
     }
 

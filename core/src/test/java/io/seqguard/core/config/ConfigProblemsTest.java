@@ -98,6 +98,18 @@ class ConfigProblemsTest {
     }
 
     @Test
+    void aKeySetToNullIsCalledNullWithItsFileAndLine() {
+        TestHome home = new TestHome(dir);
+        home.applicationConf("seqguard.errors.table.max-per-hour = null\n");
+        ConfigReader reader = home.readAll();
+        assertThat(reader.problems()).singleElement().satisfies(problem -> {
+            assertThat(problem.key()).isEqualTo("seqguard.errors.table.max-per-hour");
+            assertThat(problem.origin()).contains("application.conf").contains("1");
+            assertThat(problem.problem()).startsWith("must have a value; null does not mean the default");
+        });
+    }
+
+    @Test
     void syntaxErrorNamesFileAndLine() {
         TestHome home = new TestHome(dir);
         Path file = home.applicationConf("""
