@@ -2,6 +2,7 @@ package io.seqguard.core.bootstrap;
 
 import static java.util.Objects.requireNonNull;
 
+import io.seqguard.core.config.PluginIds;
 import io.seqguard.spi.Plugin;
 import io.seqguard.spi.PluginKind;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +28,9 @@ import java.util.stream.Stream;
  * constructors; nothing is installed here.
  */
 public final class PluginRegistry {
+    /** ServiceLoader may not get past a broken provider: give up after this many in one loader. */
+    private static final int MAX_BROKEN_PROVIDERS = 20;
+
     private final Map<String, Plugin> byKey = new LinkedHashMap<>();
     private final List<PluginClassLoader> loaders = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
@@ -33,6 +38,11 @@ public final class PluginRegistry {
     /** Registers {@code plugin}; a second plugin with the same kind and id is a problem. */
     public void add(Plugin plugin, String source) {
         requireNonNull(plugin, "plugin");
+        if (!PluginIds.valid(plugin.id())) {
+            problems.add(plugin.getClass().getName() + " (" + source + ") has the id '" + plugin.id() + "', which no configuration can"
+                    + " select: a plugin id is lower-case letters and digits in words joined by single hyphens, e.g. \"server-log\"");
+            return;
+        }
         String key = key(plugin.kind(), plugin.id());
         Plugin existing = byKey.putIfAbsent(key, plugin);
         if (existing != null && existing.getClass() != plugin.getClass()) {
@@ -43,13 +53,31 @@ public final class PluginRegistry {
 
     /** Adds every plugin that {@link ServiceLoader} finds through {@code loader}. */
     public void discoverClassPath(ClassLoader loader) {
-        try {
-            for (Plugin plugin : ServiceLoader.load(Plugin.class, loader)) {
-                add(plugin, "class path");
+        each(ServiceLoader.load(Plugin.class, loader), "the class path", plugin -> add(plugin, "class path"));
+    }
+
+    /**
+     * Hands every provider {@code plugins} yields to {@code found}; a provider that cannot be
+     * loaded is a problem, and the rest are still found (as far as ServiceLoader can go on).
+     *
+     * @return how many providers were handed over
+     */
+    private int each(ServiceLoader<Plugin> plugins, String where, java.util.function.Consumer<Plugin> found) {
+        Iterator<Plugin> iterator = plugins.iterator();
+        int handed = 0;
+        for (int failures = 0; failures < MAX_BROKEN_PROVIDERS; ) {
+            try {
+                if (!iterator.hasNext()) {
+                    break;
+                }
+                found.accept(iterator.next());
+                handed++;
+            } catch (ServiceConfigurationError e) {
+                problems.add("cannot load a plugin from " + where + ": " + e.getMessage());
+                failures++;
             }
-        } catch (ServiceConfigurationError e) {
-            problems.add("cannot load a plugin from the class path: " + e.getMessage());
         }
+        return handed;
     }
 
     /**
@@ -96,20 +124,16 @@ public final class PluginRegistry {
     private void load(Path source, String name, List<URL> jars, ClassLoader server) {
         PluginClassLoader loader = new PluginClassLoader(name, jars, server);
         loaders.add(loader);
-        int found = 0;
-        try {
-            for (Plugin plugin : ServiceLoader.load(Plugin.class, loader)) {
-                // The loader also sees the server's service files; keep only the plugin's own.
-                if (plugin.getClass().getClassLoader() == loader) {
-                    add(plugin, source.toString());
-                    found++;
-                }
+        int[] found = {0};
+        int problemsBefore = problems.size();
+        each(ServiceLoader.load(Plugin.class, loader), source.toString(), plugin -> {
+            // The loader also sees the server's service files; keep only the plugin's own.
+            if (plugin.getClass().getClassLoader() == loader) {
+                add(plugin, source.toString());
+                found[0]++;
             }
-        } catch (ServiceConfigurationError e) {
-            problems.add("cannot load the plugin in " + source + ": " + e.getMessage());
-            return;
-        }
-        if (found == 0) {
+        });
+        if (found[0] == 0 && problems.size() == problemsBefore) {
             problems.add((Files.isDirectory(source) ? "plugin folder " + source + " holds jars but" : "plugin jar " + source + " has")
                     + " no META-INF/services/" + Plugin.class.getName() + " entry");
         }

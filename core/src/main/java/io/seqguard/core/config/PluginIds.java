@@ -16,11 +16,16 @@ import java.util.regex.Pattern;
  *
  * <p>Stateless and thread safe.
  */
-final class PluginIds {
+public final class PluginIds {
     private static final Pattern ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
     private static final String RULE = "must be a plugin id: lower-case letters and digits in words joined by single hyphens, e.g. \"server-log\"";
 
     private PluginIds() {}
+
+    /** Whether {@code id} is one configuration can name: lower-case kebab-case. */
+    public static boolean valid(String id) {
+        return id != null && ID.matcher(id).matches();
+    }
 
     /** One id; a bad one is reported and returned as read. */
     static String id(ConfigReader reader, String key) {

@@ -7,6 +7,7 @@ import com.google.inject.Guice;
 import com.typesafe.config.Config;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.seqguard.spi.Plugin;
+import io.seqguard.spi.PluginKind;
 import io.seqguard.spi.config.ConfigException;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -39,12 +40,11 @@ class PluginFolderTest {
             import com.google.inject.AbstractModule;
             import com.google.inject.Module;
             import com.google.inject.multibindings.Multibinder;
+            import io.micrometer.core.instrument.MeterRegistry;
             import io.seqguard.spi.Managed;
             import io.seqguard.spi.Phase;
-            import io.micrometer.core.instrument.MeterRegistry;
-import io.seqguard.spi.Plugin;
+            import io.seqguard.spi.Plugin;
             import io.seqguard.spi.PluginKind;
-            import io.micrometer.core.instrument.MeterRegistry;
             import io.seqguard.spi.config.ConfigReader;
             import jakarta.inject.Inject;
             import java.nio.file.Files;
@@ -199,6 +199,61 @@ import io.seqguard.spi.Plugin;
         assertThatThrownBy(() -> builder().config("seqguard.services", List.of()).start())
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("plugin jar " + stray + " has no META-INF/services/io.seqguard.spi.Plugin entry");
+    }
+
+    @Test
+    void aProviderThatCannotBeLoadedIsReportedAndTheNextOneIsStillFound() throws Exception {
+        Path jar = home.resolve("plugins/demo/demo-plugin.jar");
+        rewriteServices(jar, "nope.MissingPlugin\ndemo.DemoPlugin\n");
+
+        assertThatThrownBy(() -> builder().config("seqguard.services", List.of("demo", "other")).start())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("cannot load a plugin from " + jar.getParent())
+                .hasMessageContaining("nope.MissingPlugin")
+                .hasMessageContaining("no service plugin has this id; available: demo");
+    }
+
+    @Test
+    void aPluginWhoseIdNoConfigurationCanNameIsReported() {
+        Plugin capitalised = new Plugin() {
+            @Override
+            public PluginKind kind() {
+                return PluginKind.SERVICE;
+            }
+
+            @Override
+            public String id() {
+                return "Redis";
+            }
+
+            @Override
+            public String configPath() {
+                return null;
+            }
+
+            @Override
+            public com.google.inject.Module module(io.seqguard.spi.config.ConfigReader config) {
+                return binder -> { };
+            }
+        };
+        assertThatThrownBy(() -> builder().config("seqguard.services", List.of()).plugin(capitalised).start())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("has the id 'Redis', which no configuration can select");
+    }
+
+    /** Replaces the jar's service file, keeping every other entry. */
+    private static void rewriteServices(Path jar, String services) throws IOException {
+        Path copy = jar.resolveSibling("rewritten.tmp");
+        try (java.util.jar.JarInputStream in = new java.util.jar.JarInputStream(Files.newInputStream(jar));
+                JarOutputStream out = new JarOutputStream(Files.newOutputStream(copy))) {
+            for (JarEntry entry = in.getNextJarEntry(); entry != null; entry = in.getNextJarEntry()) {
+                if (!entry.getName().equals("META-INF/services/io.seqguard.spi.Plugin")) {
+                    add(out, entry.getName(), in.readAllBytes());
+                }
+            }
+            add(out, "META-INF/services/io.seqguard.spi.Plugin", services.getBytes(StandardCharsets.UTF_8));
+        }
+        Files.move(copy, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     @Test
