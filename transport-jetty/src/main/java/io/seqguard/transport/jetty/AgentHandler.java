@@ -176,8 +176,10 @@ final class AgentHandler extends Handler.Abstract {
 
     private static void failed(AgentRequest agentRequest, Throwable failure, Response response, Callback callback) {
         if (failure instanceof StorageException e) {
-            if (e.kind() == StorageException.Kind.TRANSIENT) {
-                LOG.warn("check-in of {} answered 503, store unavailable: {}", agentRequest.agent().guid(), e.getMessage());
+            if (e.kind() == StorageException.Kind.TRANSIENT || e.kind() == StorageException.Kind.CONFLICT) {
+                // Both say a retry may succeed: a line, not a stack trace.
+                LOG.warn("check-in of {} answered 503, store {}: {}", agentRequest.agent().guid(),
+                        e.kind() == StorageException.Kind.CONFLICT ? "lost a race it retried" : "unavailable", e.getMessage());
             } else {
                 LOG.error("check-in of {} answered 503, store failed ({})", agentRequest.agent().guid(), e.kind(), e);
             }
