@@ -9,6 +9,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code seqguard purge}: the scheduled purge, now. */
 @Command(name = "purge", mixinStandardHelpOptions = true,
+        header = "Delete error rows older than the history kept, now.",
         description = {
             "Delete sequence error rows older than seqguard.errors.table.history-days now, as the scheduled purge does",
             "(POST /admin/v1/purge), and print how many rows went."})

@@ -23,8 +23,8 @@ import picocli.CommandLine.IVersionProvider;
         footer = {
             "",
             "Exit codes: 0 success, 1 failure, 2 usage error. Messages go to stderr.",
-            "The admin commands (errors, agents, suspects, purge) talk to a running server's admin API,",
-            "found through the same configuration the server reads.",
+            "The admin commands (errors, agents, suspects, purge) talk to a running",
+            "server's admin API, found through the same configuration the server reads.",
             "Run 'seqguard COMMAND --help' for a command's options."})
 final class SeqguardCommand implements Runnable {
     @picocli.CommandLine.Spec

@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
  * checked request by request against a model of the sequence check.
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
+        header = "Drive a simulated fleet, with cloned, restored and frozen machines.",
         description = {
             "Drive a fleet of simulated agents against a running server's agent endpoint: honest agents, cloned images",
             "(several machines sharing one GUID, each with its own counter), snapshot restores (counter rolled back once)",

@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code seqguard suspects}: the duplicate-GUID and rollback report. */
 @Command(name = "suspects", mixinStandardHelpOptions = true,
+        header = "List cloned (duplicate-GUID) and rolled-back agents, with what to do.",
         description = {
             "List GUIDs with sequence errors in the look-back period, classified as",
             "  duplicate GUID: errors from two or more machines (cloned image) - give each clone a new agent GUID;",

@@ -3,6 +3,8 @@ package io.seqguard.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
 
 class MainTest {
     @TempDir
@@ -50,7 +53,18 @@ class MainTest {
     void everyCommandHasHelp(String command) {
         CliRun run = CliRun.of(command, "--help");
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).startsWith("Usage: seqguard " + command);
+        assertThat(run.out()).contains("Usage: seqguard " + command);
+    }
+
+    @Test
+    void everyCommandsSummaryInTheListIsAWholeSentence() {
+        // The list shows the header's first line, else the description's: it must not stop mid-sentence.
+        CommandLine cli = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+        cli.getSubcommands().forEach((name, sub) -> {
+            String[] header = sub.getCommandSpec().usageMessage().header();
+            String summary = header.length > 0 ? header[0] : sub.getCommandSpec().usageMessage().description()[0];
+            assertThat(summary).as(name).endsWith(".");
+        });
     }
 
     @Test
