@@ -6,8 +6,11 @@ import io.seqguard.spi.InvalidValueException;
 import io.seqguard.spi.IpAddress;
 import io.seqguard.spi.config.ConfigProblem;
 import io.seqguard.spi.config.ConfigReader;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,6 +92,17 @@ public record HttpConfig(
                     "must be at least " + MIN_TOKEN_LENGTH + " printable ASCII characters without spaces, or empty to generate one"));
         }
         Path tokenFile = r.path("admin.token-file");
+        if (token == null && Files.isRegularFile(tokenFile)) {
+            // Checked here too, so that "seqguard config" says it, not a start that already opened the store.
+            try {
+                if (Files.readString(tokenFile, StandardCharsets.UTF_8).isBlank()) {
+                    r.problem("admin.token-file", "names an empty file (" + tokenFile + "): delete it to have a new token generated,"
+                            + " or set " + r.absolute("admin.token"));
+                }
+            } catch (IOException | RuntimeException e) {
+                r.problem("admin.token-file", "names a file that cannot be read (" + tokenFile + "): " + e.getMessage());
+            }
+        }
         boolean metricsRequireToken = r.bool("metrics.require-token");
         List<IpAddress> proxies = new ArrayList<>();
         for (String proxy : r.stringList("trusted-proxies")) {

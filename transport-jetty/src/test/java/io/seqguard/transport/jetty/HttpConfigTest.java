@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import io.seqguard.spi.IpAddress;
 import io.seqguard.spi.config.ConfigProblem;
 import io.seqguard.spi.config.ConfigReader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -81,6 +82,22 @@ class HttpConfigTest {
 
         assertThat(reader.problems()).extracting(ConfigProblem::key).containsExactly(absolute);
         assertThat(reader.problems().get(0).origin()).isNotBlank();
+    }
+
+    @Test
+    void anEmptyTokenFileIsAProblemBeforeAnythingStarts(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path empty = Files.writeString(dir.resolve("admin.token"), "\n");
+        ConfigReader reader = reader(Map.of("seqguard.http.admin.token-file", empty.toString()));
+        HttpConfig.read(reader);
+        assertThat(reader.problems()).singleElement().satisfies(problem -> {
+            assertThat(problem.key()).isEqualTo("seqguard.http.admin.token-file");
+            assertThat(problem.problem()).startsWith("names an empty file");
+        });
+
+        Files.writeString(empty, "0123456789abcdef0123456789abcdef\n");
+        ConfigReader fine = reader(Map.of("seqguard.http.admin.token-file", empty.toString()));
+        HttpConfig.read(fine);
+        assertThat(fine.problems()).isEmpty();
     }
 
     @Test
