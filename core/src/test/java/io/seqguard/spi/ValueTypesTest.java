@@ -93,6 +93,13 @@ class ValueTypesTest {
         assertThat(IpAddress.parse("X-Forwarded-For", "0:0:0:0:0:0:0:1").value()).isEqualTo("::1");
         assertThat(IpAddress.parse("X-Forwarded-For", "[2001:DB8:0:0:1:0:0:1]").value()).isEqualTo("2001:db8::1:0:0:1");
         assertThat(IpAddress.parse("X-Forwarded-For", "::ffff:10.1.2.3").value()).isEqualTo("10.1.2.3");
+        // RFC 5952 section 4: no leading zeros, the first of the longest runs of two or more zero groups, never one alone.
+        assertThat(IpAddress.parse("p", "2001:0db8:0000:0000:0000:0000:0002:0001").value()).isEqualTo("2001:db8::2:1");
+        assertThat(IpAddress.parse("p", "2001:db8:0:0:1:0:0:0").value()).isEqualTo("2001:db8:0:0:1::");
+        assertThat(IpAddress.parse("p", "2001:db8:0:1:1:1:1:1").value()).isEqualTo("2001:db8:0:1:1:1:1:1");
+        assertThat(IpAddress.parse("p", "1:0:0:0:0:0:0:0").value()).isEqualTo("1::");
+        assertThat(IpAddress.parse("p", "::").value()).isEqualTo("::");
+        assertThat(IpAddress.parse("p", "FE80:0:0:0:AB:0:0:1").value()).isEqualTo("fe80::ab:0:0:1");
         assertThat(IpAddress.of(java.net.InetAddress.getLoopbackAddress()).value()).isEqualTo("127.0.0.1");
         for (String bad : new String[] {"", "localhost", "example.com", "1.2.3", "1.2.3.256", "1.2.3.4.5", "::g", "1.2.3.4 ",
                 "001.002.003.004", "010.0.0.1", "fe80::1%eth0", "[::1"}) {

@@ -27,6 +27,7 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.PreEncodedHttpField;
+import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -132,13 +133,20 @@ final class AgentHandler extends Handler.Abstract {
             @Override
             public void failed(Throwable failure) {
                 if (failure instanceof RequestBody.TooManyUploadsException) {
-                    // The body stays unread: Jetty drains a little of it or closes the connection.
+                    // The body stays unread, so the connection cannot carry another request.
                     Problem.of(ProblemType.TOO_MANY_UPLOADS, "as many request bodies as the server reads at once (seqguard.http.threads.max)"
-                            + " are being read; the request was not accepted, retry later").send(response, callback);
+                            + " are being read; the request was not accepted, retry later").closeConnection().send(response, callback);
                     return;
                 }
                 LOG.debug("cannot read the body of an agent request", failure);
-                Problem.of(ProblemType.BAD_REQUEST, "the request body could not be read").closeConnection().send(response, callback);
+                if (request.getConnectionMetaData().getConnector() instanceof AbstractConnector connector && connector.isShutdown()) {
+                    // A stop gives bodies still arriving Jetty's shutdown idle time (1 s), not the grace that would hold
+                    // every idle keep-alive connection as long: not the agent's fault, so retry elsewhere, not "malformed".
+                    Problem.of(ProblemType.SHUTTING_DOWN, "the server stopped before the request body arrived; the request was not"
+                            + " accepted, retry against another node or later").closeConnection().send(response, callback);
+                } else {
+                    Problem.of(ProblemType.BAD_REQUEST, "the request body could not be read").closeConnection().send(response, callback);
+                }
             }
         });
     }

@@ -93,15 +93,11 @@ public final class JettyTransport implements Transport {
         RequestBody bodies = agentHandler.bodies();
         uploadMeters = List.of(
                 Gauge.builder("seqguard.http.uploads.in.progress", bodies, RequestBody::reading)
-                        .description("Agent request bodies being read now; at most seqguard.http.threads.max").register(metrics),
+                        .description("Agent request bodies being waited for now; at most seqguard.http.threads.max").register(metrics),
                 FunctionCounter.builder("seqguard.http.uploads.refused", bodies, RequestBody::refused)
-                        .description("Agent requests answered 503 too-many-uploads: threads.max bodies were being read").register(metrics));
+                        .description("Agent requests answered 503 too-many-uploads: threads.max bodies were being waited for").register(metrics));
         AdminHandler adminHandler = new AdminHandler(store, purge, metrics, token, config.metricsRequireToken(), probes, addresses, clock);
-        ShutdownAwareHandler graceful = new ShutdownAwareHandler(new ListenerRouter(agentHandler, adminHandler));
-        // Jetty cuts a connection's idle time to 1 s when a stop begins, which would end a body still
-        // arriving long before the grace does; the grace is the bound instead.
-        graceful.setShutdownIdleTimeout(config.shutdownGrace().toMillis());
-        jetty.setHandler(graceful);
+        jetty.setHandler(new ShutdownAwareHandler(new ListenerRouter(agentHandler, adminHandler)));
         jetty.setErrorHandler(new ProblemErrorHandler());
         jetty.setStopTimeout(config.shutdownGrace().toMillis());
         // The server's own lifecycle stops Jetty, in order; a JVM hook would race with the store's stop.
@@ -190,7 +186,6 @@ public final class JettyTransport implements Transport {
         connector.setHost(host);
         connector.setPort(port);
         connector.setIdleTimeout(config.idleTimeout().toMillis());
-        connector.setShutdownIdleTimeout(config.shutdownGrace().toMillis());
         jetty.addConnector(connector);
         return connector;
     }

@@ -15,13 +15,16 @@ import org.eclipse.jetty.util.Promise;
  * it slowly, or never, costs a connection and what it sent, not a pool thread, so slow uploads on
  * the agent listener cannot starve the admin API and the probes that share the pool.
  *
- * <p>Memory stays bounded. At most {@code concurrent} bodies are read at once; another is refused
- * at once ({@link TooManyUploadsException}, answered 503) rather than queued. Each gives up as
- * soon as it grows past the limit: a lying or absent {@code Content-Length} (chunked upload)
- * cannot make the server buffer more than {@code limit} bytes. Nor does a declared length reserve
- * memory the client has not sent: the array starts at no more than {@value #UP_FRONT} bytes and
- * grows with what arrives. So the bodies in flight hold at most {@code concurrent} times
- * {@code limit}. Thread safe; the per-request state lives in one reader per call.
+ * <p>Memory stays bounded. A body that has to be waited for takes one of {@code concurrent}
+ * places until it is read; when none is free it is refused at once
+ * ({@link TooManyUploadsException}, answered 503) rather than queued. A body that is there with
+ * the headers (or none at all) takes no place. Each gives up as soon as it grows past the limit:
+ * a lying or absent {@code Content-Length} (chunked upload) cannot make the server buffer more
+ * than {@code limit} bytes. Nor does a declared length reserve memory the client has not sent: the
+ * array starts at no more than {@value #UP_FRONT} bytes and grows with what arrives. So the bodies
+ * still arriving hold at most about {@code concurrent} times {@code limit}; a body once read is
+ * the check-in's, until it is answered. Thread safe; the per-request state lives in one reader
+ * per call.
  */
 final class RequestBody {
     private static final byte[] EMPTY = new byte[0];
@@ -36,7 +39,7 @@ final class RequestBody {
 
     /**
      * @param limit the largest body, in bytes
-     * @param concurrent the most bodies read at once
+     * @param concurrent the most bodies waited for at once
      */
     RequestBody(int limit, int concurrent) {
         this.limit = limit;
@@ -47,12 +50,12 @@ final class RequestBody {
         return limit;
     }
 
-    /** Bodies being read now. */
+    /** Bodies being waited for now. */
     int reading() {
         return reading.get();
     }
 
-    /** Bodies refused so far because {@code concurrent} were being read. */
+    /** Bodies refused so far because {@code concurrent} were being waited for. */
     long refused() {
         return refused.get();
     }
@@ -60,7 +63,7 @@ final class RequestBody {
     /**
      * Reads the whole body and completes {@code done} once: with the body (an empty array when there
      * is none), with null when it exceeds the limit, or failed: with {@link TooManyUploadsException}
-     * when {@code concurrent} bodies are being read already (nothing of this one was read), with an
+     * when it would have to wait while {@code concurrent} bodies are waited for already, with an
      * {@link IOException} when it cannot be read (client gone, idle timeout, bad chunking). Completes
      * on the calling thread when the bytes are already there, else on the thread Jetty calls back
      * with the rest.
@@ -72,16 +75,10 @@ final class RequestBody {
             done.succeeded(EMPTY);
             return;
         }
-        if (reading.incrementAndGet() > concurrent) {
-            reading.decrementAndGet();
-            refused.incrementAndGet();
-            done.failed(new TooManyUploadsException());
-            return;
-        }
         new Reader(request, length, done).run();
     }
 
-    /** {@code concurrent} bodies are being read already. */
+    /** {@code concurrent} bodies are being waited for already. */
     static final class TooManyUploadsException extends Exception {
         private static final long serialVersionUID = 1L;
 
@@ -96,49 +93,79 @@ final class RequestBody {
         private final Promise<byte[]> done;
         /** The size the body may grow to: its declared length, else the limit. */
         private final long most;
+        private final long declared;
         private byte[] out;
         private int size;
+        /** Whether this body holds one of the places; touched by one thread at a time (Jetty serialises demand). */
+        private boolean placed;
+        private boolean completed;
 
         Reader(Request request, long length, Promise<byte[]> done) {
             this.request = request;
             this.done = done;
+            this.declared = length;
             // A body that fits is read into an array of its size; a larger one grows as it arrives, up to its declared size.
             this.most = length > 0 ? length : limit;
-            this.out = new byte[(int) Math.min(most, length > 0 ? UP_FRONT : INITIAL_CHUNKED)];
         }
 
         @Override
         public void run() {
-            while (true) {
-                Content.Chunk chunk = request.read();
-                if (chunk == null) {
-                    // Called back on a pool thread once bytes arrive; this thread goes back to the pool.
-                    request.demand(this);
-                    return;
-                }
-                IOException failure = null;
-                boolean finished = true;
-                byte[] body = null;
-                try {
-                    if (Content.Chunk.isFailure(chunk)) {
-                        failure = new IOException("reading the request body failed", chunk.getFailure());
-                    } else {
-                        body = append(chunk.getByteBuffer());
-                        finished = body == null || chunk.isLast();
+            try {
+                while (true) {
+                    Content.Chunk chunk = request.read();
+                    if (chunk == null) {
+                        if (!placed) {
+                            if (reading.incrementAndGet() > concurrent) {
+                                reading.decrementAndGet();
+                                refused.incrementAndGet();
+                                finish(null, new TooManyUploadsException());
+                                return;
+                            }
+                            placed = true;
+                        }
+                        // Called back on a pool thread once bytes arrive; this thread goes back to the pool.
+                        request.demand(this);
+                        return;
                     }
-                } finally {
-                    chunk.release();
-                }
-                if (finished) {
-                    // Released first: what the caller goes on with no longer needs Jetty's buffer.
-                    reading.decrementAndGet();
-                    if (failure != null) {
-                        done.failed(failure);
-                    } else {
-                        done.succeeded(body == null ? null : size == 0 ? EMPTY : size == out.length ? out : Arrays.copyOf(out, size));
+                    IOException failure = null;
+                    boolean finished = true;
+                    byte[] body = null;
+                    try {
+                        if (Content.Chunk.isFailure(chunk)) {
+                            failure = new IOException("reading the request body failed", chunk.getFailure());
+                        } else {
+                            body = append(chunk.getByteBuffer());
+                            finished = body == null || chunk.isLast();
+                        }
+                    } finally {
+                        chunk.release();
                     }
-                    return;
+                    if (finished) {
+                        // Released first: what the caller goes on with no longer needs Jetty's buffer.
+                        finish(body == null ? null : size == 0 ? EMPTY : size == out.length ? out : Arrays.copyOf(out, size), failure);
+                        return;
+                    }
                 }
+            } catch (RuntimeException | Error e) {
+                if (completed) {
+                    throw e; // the continuation's own failure: Jetty's to answer
+                }
+                // Whatever broke before (an allocation, a read), the place is given back and the request answered.
+                finish(null, e);
+            }
+        }
+
+        /** Gives the place back, once, then completes {@code done}: failed when {@code failure} is set. */
+        private void finish(byte[] body, Throwable failure) {
+            completed = true;
+            if (placed) {
+                placed = false;
+                reading.decrementAndGet();
+            }
+            if (failure != null) {
+                done.failed(failure);
+            } else {
+                done.succeeded(body);
             }
         }
 
@@ -147,6 +174,9 @@ final class RequestBody {
             int n = buffer.remaining();
             if ((long) size + n > limit) {
                 return null;
+            }
+            if (out == null) {
+                out = new byte[(int) Math.min(most, declared > 0 ? UP_FRONT : INITIAL_CHUNKED)];
             }
             if (size + n > out.length) {
                 long grown = Math.max(size + n, Math.min(most, 2L * out.length)); // doubling, up to the declared size
