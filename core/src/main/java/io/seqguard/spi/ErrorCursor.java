@@ -2,7 +2,9 @@ package io.seqguard.spi;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * A place in the error table's order (newest first: by time, then by {@code AutoID}), for paging:
@@ -14,8 +16,9 @@ import java.time.Instant;
  * @param autoId the row's {@code AutoID}
  */
 public record ErrorCursor(Instant time, long autoId) {
+    /** Rows are stored to the millisecond; so is a cursor, whatever it was made from, so that every store reads it alike. */
     public ErrorCursor {
-        requireNonNull(time, "time");
+        time = requireNonNull(time, "time").truncatedTo(ChronoUnit.MILLIS);
     }
 
     /** The place of {@code row}: a query before it returns the rows after it, newest first. */
@@ -30,9 +33,15 @@ public record ErrorCursor(Instant time, long autoId) {
      */
     public static ErrorCursor parse(String field, String text) {
         int sep = text.indexOf('_');
-        if (sep > 0 && sep < text.length() - 1 && digits(text, 0, sep) && digits(text, sep + 1, text.length())
-                && sep <= 15 && text.length() - sep - 1 <= 18) {
-            return new ErrorCursor(Instant.ofEpochMilli(Long.parseLong(text, 0, sep, 10)), Long.parseLong(text, sep + 1, text.length(), 10));
+        // A time before 1970 (a clock gone wrong) is negative: it must page as well as any other.
+        int timeStart = text.startsWith("-") ? 1 : 0;
+        if (sep > timeStart && sep < text.length() - 1 && digits(text, timeStart, sep) && digits(text, sep + 1, text.length())
+                && sep - timeStart <= 15 && text.length() - sep - 1 <= 19) {
+            try {
+                return new ErrorCursor(Instant.ofEpochMilli(Long.parseLong(text, 0, sep, 10)), Long.parseLong(text, sep + 1, text.length(), 10));
+            } catch (NumberFormatException | DateTimeException e) {
+                // out of range: refused below
+            }
         }
         throw new InvalidValueException(field, "must be a cursor as the previous page's \"next\" gave it, e.g. 1709287200123_17");
     }

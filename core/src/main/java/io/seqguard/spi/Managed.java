@@ -7,7 +7,8 @@ package io.seqguard.spi;
  *
  * <p>The server starts components by {@link #phase()} ascending and stops them strictly in
  * reverse. If a start fails, that component is stopped (so it can release what it opened before
- * it failed), then everything already started, in reverse, and start-up fails. Each method is called at most once per server instance, from one thread.
+ * it failed), then everything already started, in reverse, and start-up fails. Each method is
+ * called at most once per server instance, from one thread.
  */
 public interface Managed {
     /** The phase this component starts in. */

@@ -122,15 +122,19 @@ final class AdminClient {
 
     /** The {@code before} parameter of a {@code rel="next"} link, or null. */
     static String nextCursor(String link) {
-        int at = link.indexOf("before=");
+        int at = link.indexOf("?before=");
+        if (at < 0) {
+            at = link.indexOf("&before=");
+        }
         if (!link.contains("rel=\"next\"") || at < 0) {
             return null;
         }
-        int end = at + "before=".length();
+        int start = at + "?before=".length();
+        int end = start;
         while (end < link.length() && link.charAt(end) != '&' && link.charAt(end) != '>') {
             end++;
         }
-        return link.substring(at + "before=".length(), end);
+        return link.substring(start, end);
     }
 
     /** The {@code detail} of a problem+json body, else the body itself, shortened. */

@@ -75,16 +75,16 @@ final class ErrorsCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--limit must be from 1 to " + ErrorQuery.MAX_LIMIT + ", not " + limit);
         }
         query.put("limit", Integer.toString(limit));
-        AdminClient client = admin.client();
-        PrintWriter out = spec.commandLine().getOut();
         if (csv && admin.json) {
             throw new ParameterException(spec.commandLine(), "--csv and --json are two formats: choose one");
         }
+        AdminClient client = admin.client();
+        PrintWriter out = spec.commandLine().getOut();
         if (csv) {
             AdminClient.Answer page = client.getCsv(PATH, query);
             out.print(page.body());
             while (all && page.next() != null) {
-                query.put("before", page.next());
+                query.put("before", next(query, page));
                 page = client.getCsv(PATH, query);
                 String body = page.body();
                 out.print(body.substring(body.indexOf('\n') + 1)); // the header line once
@@ -95,7 +95,7 @@ final class ErrorsCommand implements Callable<Integer> {
         AdminClient.Answer page = client.get(PATH, query);
         page.json().path("errors").forEach(rows::add);
         while (all && page.next() != null) {
-            query.put("before", page.next());
+            query.put("before", next(query, page));
             page = client.get(PATH, query);
             page.json().path("errors").forEach(rows::add);
         }
@@ -119,5 +119,13 @@ final class ErrorsCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("(showing the newest " + limit + "; --all for every row, or narrow with --since or --guid)");
         }
         return 0;
+    }
+
+    /** The page's cursor, which must move on: a server that gave the same one twice would be asked forever. */
+    private static String next(Map<String, String> query, AdminClient.Answer page) {
+        if (page.next().equals(query.get("before"))) {
+            throw new CliException("the admin API gave the same next page twice (" + page.next() + "); stopped");
+        }
+        return page.next();
     }
 }

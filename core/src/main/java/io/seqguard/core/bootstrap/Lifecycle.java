@@ -35,7 +35,7 @@ public final class Lifecycle {
      */
     public void start() {
         for (Managed component : components) {
-            // Pushed first: a component whose start failed half-way is stopped too ({@link Managed#stop}).
+            // Pushed first: a component whose start failed half-way is stopped too (Managed.stop's contract).
             started.push(component);
             try {
                 LOG.debug("starting {} ({})", name(component), component.phase());

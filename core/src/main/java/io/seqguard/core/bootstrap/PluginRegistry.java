@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -62,7 +63,7 @@ public final class PluginRegistry {
      *
      * @return how many providers were handed over
      */
-    private int each(ServiceLoader<Plugin> plugins, String where, java.util.function.Consumer<Plugin> found) {
+    private int each(ServiceLoader<Plugin> plugins, String where, Consumer<Plugin> found) {
         Iterator<Plugin> iterator = plugins.iterator();
         int handed = 0;
         for (int failures = 0; failures < MAX_BROKEN_PROVIDERS; ) {

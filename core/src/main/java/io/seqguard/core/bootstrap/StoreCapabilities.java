@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigRenderOptions;
 import io.seqguard.core.config.CoreConfig;
 import io.seqguard.core.config.ErrorTableConfig;
 import io.seqguard.core.config.SequenceConfig;
+import io.seqguard.core.engine.TableSink;
 import io.seqguard.spi.SequenceStore;
 import io.seqguard.spi.StoreCapability;
 import io.seqguard.spi.config.ConfigProblem;
@@ -21,7 +22,8 @@ import java.util.Set;
  * with 503. Stateless.
  */
 final class StoreCapabilities {
-    private static final String TABLE_SINK = "table";
+    private static final String TABLE_SINK = TableSink.ID;
+    /** The purge scheduler's id; its module depends on core, not the other way round. */
     private static final String PURGE_SERVICE = "purge";
 
     private StoreCapabilities() {

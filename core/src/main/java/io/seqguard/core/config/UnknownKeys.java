@@ -8,12 +8,12 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.seqguard.spi.config.ConfigProblem;
 import io.seqguard.spi.config.ConfigReader;
+import io.seqguard.spi.config.Secrets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeSet;
-import io.seqguard.spi.config.Secrets;
 
 /**
  * Finds keys under the root that no {@code reference.conf} defines, and suggests the known key
@@ -139,9 +139,13 @@ final class UnknownKeys {
     }
 
     private static String display(ConfigValue value) {
+        if (value instanceof ConfigObject object) {
+            // Only the names: a misspelt section ("jbdc { password = … }") may hold a secret under any name.
+            return "{ " + String.join(", ", new TreeSet<>(object.keySet())) + " }";
+        }
         String text = value.valueType() == ConfigValueType.STRING
                 ? "\"" + value.unwrapped() + "\""
-                : value.render(ConfigRenderOptions.concise());
+                : Secrets.maskEmbedded(value.render(ConfigRenderOptions.concise()));
         return text.length() <= 80 ? text : text.substring(0, 77) + "...";
     }
 }

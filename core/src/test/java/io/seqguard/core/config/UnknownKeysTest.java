@@ -42,6 +42,15 @@ class UnknownKeysTest {
     }
 
     @Test
+    void aMisspeltSectionShowsItsKeysButNoValues() {
+        TestHome home = new TestHome(dir);
+        home.applicationConf("seqguard.jbdc { password = hunter2-secret, url = \"jdbc:postgresql://db/x?password=in-url\" }");
+        ConfigProblem problem = single(home);
+        assertThat(problem.key()).isEqualTo("seqguard.jbdc");
+        assertThat(problem.value()).isEqualTo("{ password, url }");
+    }
+
+    @Test
     void nothingCloseMeansNoSuggestion() {
         TestHome home = new TestHome(dir);
         home.applicationConf("seqguard.frobnicate-everything = true");

@@ -143,7 +143,8 @@ final class ErrorLog {
         }
         if (query.before() != null) {
             // After the previous page's last row in the order below: older, or as old with a lower AutoID.
-            sql.append(" AND (TheTimestamp < :beforeTime OR (TheTimestamp = :beforeTime AND AutoID < :beforeId))");
+            // The first bound alone is a range the time index can seek to; the second breaks the tie.
+            sql.append(" AND TheTimestamp <= :beforeTime AND (TheTimestamp < :beforeTime OR AutoID < :beforeId)");
         }
         sql.append(" ORDER BY TheTimestamp DESC, AutoID DESC LIMIT :limit");
         return jdbi.withHandle(h -> {
@@ -158,7 +159,7 @@ final class ErrorLog {
                 q.bind("until", UtcTime.argument(UtcTime.ceil(query.until())));
             }
             if (query.before() != null) {
-                q.bind("beforeTime", UtcTime.argument(UtcTime.ceil(query.before().time())));
+                q.bind("beforeTime", UtcTime.argument(query.before().time()));
                 q.bind("beforeId", query.before().autoId());
             }
             return q.map((rs, ctx) -> row(rs)).list();

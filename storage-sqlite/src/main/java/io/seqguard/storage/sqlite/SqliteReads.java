@@ -208,7 +208,8 @@ final class SqliteReads implements AutoCloseable {
         }
         if (query.before() != null) {
             // After the previous page's last row in the order below: older, or as old with a lower AutoID.
-            sql.append(" AND (TheTimestamp < ? OR (TheTimestamp = ? AND AutoID < ?))");
+            // The first bound alone is a range the time index can seek to; the second breaks the tie.
+            sql.append(" AND TheTimestamp <= ? AND (TheTimestamp < ? OR AutoID < ?)");
             String time = SqliteTime.format(query.before().time());
             args.add(time);
             args.add(time);

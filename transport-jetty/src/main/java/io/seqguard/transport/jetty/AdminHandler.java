@@ -171,27 +171,16 @@ final class AdminHandler extends Handler.Abstract {
         // A full page may have more after it: the cursor of its last row, as a member and as a Link (RFC 8288) for CSV too.
         ErrorCursor next = rows.size() == query.limit() ? ErrorCursor.of(rows.get(rows.size() - 1)) : null;
         if (next != null) {
-            response.getHeaders().put(HttpHeader.LINK, "<" + nextPage(request, next) + ">; rel=\"next\"");
+            // Relative to this call's own path, so that a prefix a reverse proxy added is kept.
+            String rest = parameters.queryWithout("before");
+            response.getHeaders().put(HttpHeader.LINK, "<" + ERRORS.substring(ERRORS.lastIndexOf('/') + 1) + "?before=" + next
+                    + (rest.isEmpty() ? "" : "&" + rest) + ">; rel=\"next\"");
         }
         if (wantsCsv(request)) {
             Probes.send(response, callback, 200, CSV, ErrorCsv.render(rows));
         } else {
             Probes.send(response, callback, 200, Probes.JSON, json.errors(rows, query.limit(), next));
         }
-    }
-
-    /** The path and query of the page after {@code next}: this request's query with {@code before} set to it. */
-    private static String nextPage(Request request, ErrorCursor next) {
-        StringBuilder out = new StringBuilder(ERRORS).append("?before=").append(next);
-        String query = request.getHttpURI().getQuery();
-        if (query != null) {
-            for (String parameter : query.split("&")) {
-                if (!parameter.isEmpty() && !parameter.startsWith("before=")) {
-                    out.append('&').append(parameter);
-                }
-            }
-        }
-        return out.toString();
     }
 
     private void agent(AgentGuid guid, Response response, Callback callback) {

@@ -92,15 +92,16 @@ public record HttpConfig(
                     "must be at least " + MIN_TOKEN_LENGTH + " printable ASCII characters without spaces, or empty to generate one"));
         }
         Path tokenFile = r.path("admin.token-file");
-        if (token == null && Files.isRegularFile(tokenFile)) {
-            // Checked here too, so that "seqguard config" says it, not a start that already opened the store.
+        // Checked here too, so that "seqguard config" says it, not a start that already opened the store. A file this
+        // user cannot read is left to the start: "config" may run as another user than the service.
+        if (token == null && Files.isRegularFile(tokenFile) && Files.isReadable(tokenFile)) {
             try {
                 if (Files.readString(tokenFile, StandardCharsets.UTF_8).isBlank()) {
                     r.problem("admin.token-file", "names an empty file (" + tokenFile + "): delete it to have a new token generated,"
                             + " or set " + r.absolute("admin.token"));
                 }
             } catch (IOException | RuntimeException e) {
-                r.problem("admin.token-file", "names a file that cannot be read (" + tokenFile + "): " + e.getMessage());
+                // unreadable after all: the start reports it
             }
         }
         boolean metricsRequireToken = r.bool("metrics.require-token");
@@ -133,7 +134,7 @@ public record HttpConfig(
                 // The name the listener will bind: resolved now, so that "seqguard config" finds a typo too.
                 InetAddress.getByName(host);
             } catch (UnknownHostException e) {
-                r.problem(key, "cannot be resolved to an address of this machine; use an IP address, e.g. 0.0.0.0 or 127.0.0.1");
+                r.problem(key, "cannot be resolved to an address; use an IP address, e.g. 0.0.0.0 or 127.0.0.1");
             }
         }
         return host;

@@ -204,12 +204,12 @@ public final class JettyTransport implements Transport {
     /** What the log adds to a listener's loopback URI when it listens on every interface. */
     private static String allInterfaces(ServerConnector connector) {
         String host = connector.getHost();
-        return host == null || host.equals("0.0.0.0") || host.equals("::") ? " (all interfaces)" : "";
+        return host == null || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? " (all interfaces)" : "";
     }
 
     private static URI uri(Connector connector) {
         ServerConnector server = (ServerConnector) connector;
-        String host = server.getHost() == null || server.getHost().equals("0.0.0.0") ? "127.0.0.1" : server.getHost();
+        String host = allInterfaces(server).isEmpty() ? server.getHost() : "127.0.0.1";
         if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
             host = "[" + host + "]";
         }

@@ -2,10 +2,13 @@ package io.seqguard.transport.jetty;
 
 import io.seqguard.spi.AgentGuid;
 import io.seqguard.spi.InvalidValueException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Set;
+import java.util.StringJoiner;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Fields;
 
@@ -44,6 +47,17 @@ final class QueryParameters {
             }
         }
         return new QueryParameters(fields);
+    }
+
+    /** The parameters but {@code name}, as a query string, each name and value URL-encoded; empty when none is left. */
+    String queryWithout(String name) {
+        StringJoiner out = new StringJoiner("&");
+        for (Fields.Field field : fields) {
+            if (!field.getName().equals(name)) {
+                out.add(URLEncoder.encode(field.getName(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(field.getValue(), StandardCharsets.UTF_8));
+            }
+        }
+        return out.toString();
     }
 
     /**

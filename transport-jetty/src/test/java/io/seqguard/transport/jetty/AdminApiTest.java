@@ -15,6 +15,7 @@ import io.seqguard.spi.AgentIdentity;
 import io.seqguard.spi.ErrorRow;
 import io.seqguard.spi.SequenceError;
 import io.seqguard.spi.StorageException;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -166,9 +167,12 @@ class AdminApiTest {
                 assertThat(response.get("Link")).isNull();
                 next = null;
             } else {
+                // Relative to the call's path, with the same filters, encoded.
                 String link = response.get("Link");
-                assertThat(link).startsWith("<" + AdminHandler.ERRORS + "?before=" + page.path("next").asText()).endsWith(">; rel=\"next\"");
-                next = link.substring(1, link.indexOf('>'));
+                assertThat(link).startsWith("<sequence-errors?before=" + page.path("next").asText() + "&")
+                        .contains("agentGuid=" + URLEncoder.encode(guid, StandardCharsets.UTF_8)).endsWith(">; rel=\"next\"");
+                next = URI.create("http://admin" + AdminHandler.ERRORS).resolve(link.substring(1, link.indexOf('>'))).getRawPath()
+                        + "?" + URI.create("http://admin" + AdminHandler.ERRORS).resolve(link.substring(1, link.indexOf('>'))).getRawQuery();
             }
         }
         List<Long> expected = new java.util.ArrayList<>();
