@@ -175,6 +175,9 @@ final class RequestBody {
             if ((long) size + n > limit) {
                 return null;
             }
+            if (n == 0) {
+                return out != null ? out : EMPTY; // the end of a body that never had bytes: nothing to hold
+            }
             if (out == null) {
                 out = new byte[(int) Math.min(most, declared > 0 ? UP_FRONT : INITIAL_CHUNKED)];
             }
