@@ -34,6 +34,13 @@ abstract class JdbcStoreContractTest extends SequenceStoreContract {
         return new JdbcSequenceStore(db.config(db.url(), 8, Duration.ofSeconds(5), batchSize()));
     }
 
+    /** A second node: its own pool on the same database. */
+    @Override
+    protected SequenceStore createPeerStore(SequenceStore first) {
+        TestDatabase db = DATABASES.get(server());
+        return new JdbcSequenceStore(db.config(db.url(), 8, Duration.ofSeconds(5), batchSize()));
+    }
+
     @AfterAll
     static void dropDatabases() throws Exception {
         for (TestDatabase db : DATABASES.values()) {

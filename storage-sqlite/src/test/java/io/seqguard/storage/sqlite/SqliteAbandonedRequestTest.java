@@ -56,6 +56,8 @@ class SqliteAbandonedRequestTest {
         SqliteConfig config = config(Duration.ofMillis(100));
         SqliteSequenceStore store = new SqliteSequenceStore(config);
         store.start();
+        // The cache fill leads groups too (GroupCommitWriter.fillCache): done first, so that the test's leader leads.
+        store.cacheFill().get(GUARD_SECONDS, TimeUnit.SECONDS);
         try {
             register(store);
             CompletableFuture<CheckResult> leader;
@@ -79,6 +81,8 @@ class SqliteAbandonedRequestTest {
         SqliteConfig config = config(Duration.ofMillis(100));
         SqliteSequenceStore store = new SqliteSequenceStore(config);
         store.start();
+        // The cache fill leads groups too (GroupCommitWriter.fillCache): done first, so that the test's leader leads.
+        store.cacheFill().get(GUARD_SECONDS, TimeUnit.SECONDS);
         try {
             register(store);
             CompletableFuture<CheckResult> leader;
@@ -102,6 +106,8 @@ class SqliteAbandonedRequestTest {
         SqliteConfig config = config(Duration.ofSeconds(GUARD_SECONDS));
         SqliteSequenceStore store = new SqliteSequenceStore(config);
         store.start();
+        // The cache fill leads groups too (GroupCommitWriter.fillCache): done first, so that the test's leader leads.
+        store.cacheFill().get(GUARD_SECONDS, TimeUnit.SECONDS);
         try {
             register(store);
             CompletableFuture<CheckResult> leader;

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.seqguard.spi.Managed;
 import io.seqguard.spi.SequenceStore;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,8 +40,10 @@ public abstract class SequenceStoreContract implements
         PurgeContract,
         ErrorQueryContract,
         SuspectsContract,
-        CapabilityContract {
+        CapabilityContract,
+        MultiNodeContract {
     private SequenceStore store;
+    private SequenceStore peer;
 
     /**
      * A new, empty store for one test method: no agents and no error rows. Not yet started;
@@ -56,6 +59,18 @@ public abstract class SequenceStoreContract implements
         return Set.of();
     }
 
+    /**
+     * A second store on the same database as {@code first}, as a second server node opens it, not
+     * yet started; the kit starts and stops it like the first. With one, the kit runs
+     * {@link MultiNodeContract} across the two: one (GUID, number) accepted once whichever node
+     * it reaches, no node answering from a stale copy, the hourly cap exact and purged rows
+     * counted once. Null (the default) for a backend one node owns alone, whose multi-node tests
+     * are then skipped with a message. Called at most once per test, only by tests that need it.
+     */
+    protected SequenceStore createPeerStore(SequenceStore first) throws Exception {
+        return null;
+    }
+
     /** Rounds per concurrency test, 200 by default; a backend may raise it for a soak run. */
     protected int concurrencyRounds() {
         return 200;
@@ -64,11 +79,16 @@ public abstract class SequenceStoreContract implements
     @BeforeEach
     final void startStore() throws Exception {
         SequenceStore created = requireNonNull(createStore(), "createStore() returned null");
+        start(created);
+        store = created;
+    }
+
+    /** Starts a {@link Managed} store; as the server does, one whose start failed half-way is stopped too. */
+    private static void start(SequenceStore created) throws Exception {
         if (created instanceof Managed managed) {
             try {
                 managed.start();
             } catch (Exception | Error e) {
-                // As the server does: a store whose start failed half-way is stopped too.
                 try {
                     managed.stop();
                 } catch (Exception | Error stopFailure) {
@@ -77,16 +97,40 @@ public abstract class SequenceStoreContract implements
                 throw e;
             }
         }
-        store = created;
     }
 
     @AfterEach
     final void stopStore() throws Exception {
+        SequenceStore stoppingPeer = peer;
         SequenceStore stopping = store;
+        peer = null;
         store = null;
-        if (stopping instanceof Managed managed) {
-            managed.stop();
+        try {
+            if (stoppingPeer instanceof Managed managed) {
+                managed.stop();
+            }
+        } finally {
+            if (stopping instanceof Managed managed) {
+                managed.stop();
+            }
         }
+    }
+
+    @Override
+    public final Optional<SequenceStore> peer() {
+        if (peer == null) {
+            try {
+                SequenceStore created = createPeerStore(store());
+                if (created == null) {
+                    return Optional.empty();
+                }
+                start(created);
+                peer = created;
+            } catch (Exception e) {
+                throw new IllegalStateException("createPeerStore failed", e);
+            }
+        }
+        return Optional.of(peer);
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.seqguard.spi.CheckResult;
 import io.seqguard.spi.SequencePolicy;
 import io.seqguard.spi.SequenceStore;
 import io.seqguard.spi.StorageException;
+import java.util.Optional;
 
 /**
  * What every area of the kit needs from the test that runs it. {@link SequenceStoreContract}
@@ -18,6 +19,14 @@ import io.seqguard.spi.StorageException;
 public interface StoreFixture {
     /** The store under test, started, fresh and empty for each test method. */
     SequenceStore store();
+
+    /**
+     * A second store on the same database, started, as a second server node sees it; empty for a
+     * backend one node owns alone. The default: empty.
+     */
+    default Optional<SequenceStore> peer() {
+        return Optional.empty();
+    }
 
     /** Whether the backend declared {@code capability} unsupported. */
     boolean lacks(Capability capability);

@@ -130,6 +130,38 @@ class KitCatchesWrongStoresTest {
     }
 
     @Test
+    void nodesThatDoNotShareTheirStateFail() {
+        // Each node answers from its own memory: a replay sent to the other node gets through.
+        MultiNodeContract kit = new MultiNodeContract() {
+            private final SequenceStore a = new InMemorySequenceStore();
+            private final SequenceStore b = new InMemorySequenceStore();
+
+            @Override
+            public SequenceStore store() {
+                return a;
+            }
+
+            @Override
+            public Optional<SequenceStore> peer() {
+                return Optional.of(b);
+            }
+
+            @Override
+            public boolean lacks(Capability capability) {
+                return false;
+            }
+
+            @Override
+            public int rounds() {
+                return 5;
+            }
+        };
+
+        assertThatThrownBy(kit::aNumberAcceptedOnOneNodeIsStaleOnTheOther).isInstanceOf(AssertionError.class);
+        assertThatThrownBy(kit::identicalNumbersRacedOnTwoNodesAreAcceptedOnce).isInstanceOf(AssertionError.class);
+    }
+
+    @Test
     void aStoreWhoseStartFailedIsStoppedByTheKit() {
         FailingStart store = new FailingStart();
         SequenceStoreContract kit = new SequenceStoreContract() {
