@@ -40,9 +40,13 @@ public final class Lifecycle {
             try {
                 LOG.debug("starting {} ({})", name(component), component.phase());
                 component.start();
-            } catch (Exception e) {
+            } catch (Exception | Error e) {
+                // An Error too (a plugin missing a class): what started is stopped all the same, then it goes on up.
                 LOG.error("{} failed to start: {}", name(component), e.toString());
                 stop();
+                if (e instanceof Error error) {
+                    throw error;
+                }
                 throw new StartupException(name(component) + " failed to start: " + e.getMessage(), e);
             }
         }
@@ -55,7 +59,10 @@ public final class Lifecycle {
             try {
                 LOG.debug("stopping {}", name(component));
                 component.stop();
-            } catch (Exception e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Exception | Error e) {
+                // The others still stop: a store left running would keep its file or pool.
                 LOG.error("{} failed to stop cleanly", name(component), e);
             }
         }
@@ -67,6 +74,7 @@ public final class Lifecycle {
     }
 
     private static String name(Managed component) {
-        return component.getClass().getSimpleName();
+        String simple = component.getClass().getSimpleName();
+        return simple.isEmpty() ? component.getClass().getName() : simple; // anonymous classes and lambdas have none
     }
 }

@@ -97,8 +97,11 @@ public final class SeqguardServer implements AutoCloseable {
         }
         stopped = true;
         LOG.info("seqguard stopping");
-        lifecycle.stop();
-        registry.close();
+        try {
+            lifecycle.stop();
+        } finally {
+            registry.close();
+        }
         LOG.info("seqguard stopped");
     }
 
@@ -210,7 +213,7 @@ public final class SeqguardServer implements AutoCloseable {
             }
             try {
                 lifecycle.start();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 plan.close();
                 throw e;
             }

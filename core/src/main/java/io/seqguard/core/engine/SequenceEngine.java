@@ -92,7 +92,13 @@ public final class SequenceEngine implements SequenceGuard {
     @Override
     public CompletionStage<CheckInOutcome> checkInAsync(AgentRequest request, Executor executor) {
         requireNonNull(executor, "executor");
-        CheckInOutcome refused = authenticate(request);
+        CheckInOutcome refused;
+        try {
+            refused = authenticate(request);
+        } catch (RuntimeException e) {
+            // The authenticator itself broke (its backend is down, say): the stage fails, as SequenceGuard promises.
+            return CompletableFuture.failedFuture(e);
+        }
         if (refused != null) {
             return CompletableFuture.completedFuture(refused);
         }
@@ -192,7 +198,10 @@ public final class SequenceEngine implements SequenceGuard {
                 throw new IllegalStateException("handler returned null");
             }
             return response;
-        } catch (Exception e) {
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Exception | Error e) {
+            // An Error too (a NoClassDefFoundError in the integrator's code): the number stays consumed, the answer is handler-failed.
             metrics.handlerFailure();
             throw new HandlerException(e);
         }
@@ -202,7 +211,10 @@ public final class SequenceEngine implements SequenceGuard {
         for (ErrorSink sink : sinks) {
             try {
                 sink.accept(error);
-            } catch (RuntimeException e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (RuntimeException | Error e) {
+                // A sink never breaks the answer nor the sinks after it, an Error (a plugin's missing class) included.
                 metrics.sinkFailure(sink.id());
                 LOG.warn("error sink {} failed for {}: {}", sink.id(), error.guid(), e.toString());
             }

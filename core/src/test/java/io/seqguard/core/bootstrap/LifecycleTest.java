@@ -45,6 +45,29 @@ class LifecycleTest {
     }
 
     @Test
+    void anErrorInAStartStillStopsWhatStartedAndGoesOnUp() {
+        Recording failing = new Recording("webhook", Phase.SERVICE);
+        failing.startError = new NoClassDefFoundError("com/acme/webhook/Client");
+        Lifecycle lifecycle = new Lifecycle(List.of(new Recording("db", Phase.STORAGE), failing));
+
+        assertThatThrownBy(lifecycle::start).isSameAs(failing.startError);
+
+        assertThat(events).containsExactly("start db", "start webhook", "stop webhook", "stop db");
+    }
+
+    @Test
+    void anErrorInAStopDoesNotKeepTheOthersRunning() {
+        Recording failingStop = new Recording("webhook", Phase.SERVICE);
+        failingStop.stopError = new NoClassDefFoundError("com/acme/webhook/Client");
+        Lifecycle lifecycle = new Lifecycle(List.of(new Recording("db", Phase.STORAGE), failingStop));
+        lifecycle.start();
+
+        lifecycle.stop();
+
+        assertThat(events).endsWith("stop webhook", "stop db");
+    }
+
+    @Test
     void aStopThatFailsDoesNotKeepTheOthersRunning() {
         Recording failingStop = new Recording("purge", Phase.SERVICE);
         failingStop.stopFailure = new IllegalStateException("stuck");
@@ -62,6 +85,8 @@ class LifecycleTest {
         private final Phase phase;
         private Exception startFailure;
         private Exception stopFailure;
+        private Error startError;
+        private Error stopError;
 
         Recording(String name, Phase phase) {
             this.name = name;
@@ -79,6 +104,9 @@ class LifecycleTest {
             if (startFailure != null) {
                 throw startFailure;
             }
+            if (startError != null) {
+                throw startError;
+            }
         }
 
         @Override
@@ -86,6 +114,9 @@ class LifecycleTest {
             events.add("stop " + name);
             if (stopFailure != null) {
                 throw stopFailure;
+            }
+            if (stopError != null) {
+                throw stopError;
             }
         }
     }

@@ -31,6 +31,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -195,6 +196,55 @@ class SequenceEngineTest {
                 .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.kind()).isEqualTo(StorageException.Kind.TRANSIENT));
         assertThat(handled).isEmpty();
         assertThat(count(EngineMetrics.CHECKINS, "outcome", "unavailable")).isEqualTo(1);
+    }
+
+    @Test
+    void aSinkThrowingAnErrorIsCountedAndTheSinksAfterItStillRun() {
+        // A plugin sink missing a class: the agent still gets its 409, and the recording sink after it still sees the error.
+        ErrorSink linkage = new ErrorSink() {
+            @Override
+            public String id() {
+                return "linkage";
+            }
+
+            @Override
+            public void accept(SequenceError error) {
+                throw new NoClassDefFoundError("com/acme/webhook/Client");
+            }
+        };
+        SequenceEngine engine = engine(SequencePolicy.STRICT, RequestAuthenticator.ALLOW_ALL, linkage);
+        AgentGuid guid = AgentGuid.of(UUID.randomUUID());
+        engine.checkIn(request(guid, 1));
+
+        assertThat(engine.checkIn(request(guid, 1)).status()).isEqualTo(Status.STALE);
+        assertThat(seen).hasSize(1);
+        assertThat(count(EngineMetrics.SINK_FAILURES, "sink", "linkage")).isEqualTo(1);
+    }
+
+    @Test
+    void aHandlerThrowingAnErrorIsAHandlerFailure() {
+        SequenceEngine engine = new SequenceEngine(store, Set.of(recording), request -> {
+            throw new NoClassDefFoundError("com/acme/Billing");
+        }, RequestAuthenticator.ALLOW_ALL, SequencePolicy.STRICT, Clock.fixed(T0, ZoneOffset.UTC), metrics);
+        AgentGuid guid = AgentGuid.of(UUID.randomUUID());
+
+        assertThatThrownBy(() -> engine.checkIn(request(guid, 7))).isInstanceOf(HandlerException.class)
+                .hasCauseInstanceOf(NoClassDefFoundError.class);
+        assertThat(registry.get(EngineMetrics.HANDLER_FAILURES).counter().count()).isEqualTo(1);
+        assertThat(store.agentInfo(guid, T0).orElseThrow().last()).isEqualTo(7);
+    }
+
+    @Test
+    void anAuthenticatorThatBreaksFailsTheStageInsteadOfThrowing() {
+        SequenceEngine engine = engine(SequencePolicy.STRICT, request -> {
+            throw new IllegalStateException("auth backend down");
+        });
+        AgentGuid guid = AgentGuid.of(UUID.randomUUID());
+
+        CompletionStage<CheckInOutcome> stage = engine.checkInAsync(request(guid, 1), Runnable::run);
+
+        assertThat(stage.toCompletableFuture()).isCompletedExceptionally();
+        assertThat(store.agentInfo(guid, T0)).as("nothing consumed").isEmpty();
     }
 
     @Test
