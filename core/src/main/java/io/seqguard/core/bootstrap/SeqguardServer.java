@@ -10,6 +10,7 @@ import com.google.inject.Module;
 import com.google.inject.ProvisionException;
 import com.google.inject.Stage;
 import com.google.inject.TypeLiteral;
+import io.seqguard.core.config.ConfigLoader;
 import io.seqguard.core.config.ConfigSources;
 import io.seqguard.core.config.CoreConfig;
 import io.seqguard.core.config.ErrorTableConfig;
@@ -22,7 +23,10 @@ import io.seqguard.spi.SequenceGuard;
 import io.seqguard.spi.SequenceStore;
 import io.seqguard.spi.config.ConfigException;
 import io.seqguard.spi.config.ConfigProblem;
+import java.io.File;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -137,10 +141,42 @@ public final class SeqguardServer implements AutoCloseable {
             return this;
         }
 
-        /** Sets a configuration key from code, at the precedence of application.conf. */
+        /**
+         * Sets a configuration key from code, at the precedence of application.conf.
+         *
+         * @param key a key under {@code seqguard.}, e.g. {@code seqguard.storage}
+         * @param value a String, Number, Boolean or Duration, a Path or URI (taken as its text), or a
+         *     List or Map of those
+         * @throws IllegalArgumentException for a key outside {@code seqguard.} (it would be ignored) or
+         *     a value of another type
+         */
         public Builder config(String key, Object value) {
-            overrides.put(requireNonNull(key, "key"), requireNonNull(value, "value"));
+            requireNonNull(key, "key");
+            if (!key.startsWith(ConfigLoader.ROOT + ".")) {
+                throw new IllegalArgumentException("configuration keys set in code start with " + ConfigLoader.ROOT + ".: " + key);
+            }
+            overrides.put(key, configValue(key, requireNonNull(value, "value")));
             return this;
+        }
+
+        /** The value as Typesafe Config takes it; a Path, say, would otherwise recurse into itself. */
+        private static Object configValue(String key, Object value) {
+            if (value instanceof String || value instanceof Number || value instanceof Boolean || value instanceof Duration) {
+                return value;
+            }
+            if (value instanceof Path || value instanceof URI || value instanceof File) {
+                return value.toString();
+            }
+            if (value instanceof List<?> list) {
+                return list.stream().map(element -> configValue(key, requireNonNull(element, key + ": a list element"))).toList();
+            }
+            if (value instanceof Map<?, ?> map) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                map.forEach((k, v) -> out.put(String.valueOf(k), configValue(key, requireNonNull(v, key + ": a map value"))));
+                return out;
+            }
+            throw new IllegalArgumentException(key + ": a " + value.getClass().getName() + " is not a configuration value;"
+                    + " give a String, Number, Boolean, Duration, Path or URI, or a List or Map of those");
         }
 
         /** The system properties to read {@code seqguard.*} overrides from (default: the JVM's). */

@@ -141,6 +141,22 @@ class SeqguardServerTest {
     }
 
     @Test
+    void valuesSetInCodeMayBePathsAndDurationsAndAnythingElseIsRefusedNamingTheKey() {
+        SeqguardServer server = builder(false).config("seqguard.plugins.dir", home.resolve("no-plugins"))
+                .config("seqguard.purge.interval", java.time.Duration.ofMinutes(5)).start();
+        try {
+            assertThat(server.config().config().getString("seqguard.plugins.dir")).isEqualTo(home.resolve("no-plugins").toString());
+            assertThat(server.config().config().getDuration("seqguard.purge.interval")).isEqualTo(java.time.Duration.ofMinutes(5));
+        } finally {
+            server.stop();
+        }
+        assertThatThrownBy(() -> builder(false).config("storage", "memory"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("start with seqguard.: storage");
+        assertThatThrownBy(() -> builder(false).config("seqguard.sqlite.path", new Object()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("seqguard.sqlite.path: a java.lang.Object is not");
+    }
+
+    @Test
     void bootsChecksInAndStopsCleanlyTwice() {
         for (int run = 0; run < 2; run++) {
             SeqguardServer server = builder(false).start();
