@@ -2,8 +2,9 @@ package io.seqguard.spi;
 
 /**
  * The integrator's own processing of an accepted agent request. The engine calls it only after
- * the sequence number was accepted and durably recorded; the number stays consumed whatever the
- * handler does.
+ * the sequence number was accepted and durably recorded — and, in audit mode, also for a stale
+ * number it tolerates (which the request does not mark; a handler that must tell them apart
+ * runs in enforce mode); the number stays consumed whatever the handler does.
  *
  * <p>Called concurrently from request threads; implementations must be thread safe. Bind one
  * with {@code OptionalBinder.newOptionalBinder(binder, AgentRequestHandler.class).setBinding()};
@@ -15,7 +16,8 @@ public interface AgentRequestHandler {
      *
      * @param request never null
      * @return the response to send, never null
-     * @throws Exception any failure; the transport answers 500 and logs it
+     * @throws Exception any failure (an {@code Error} too): the transport answers 500
+     *     {@code handler-failed}, logs it and counts it in {@code seqguard_handler_failures_total}
      */
     AgentResponse handle(AgentRequest request) throws Exception;
 

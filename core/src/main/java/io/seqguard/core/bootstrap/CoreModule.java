@@ -31,7 +31,8 @@ import java.time.Clock;
 /**
  * Binds the engine and its collaborators. Integrators replace the defaults through
  * {@link OptionalBinder}: {@code AgentRequestHandler}, {@code RequestAuthenticator}, {@code Clock}
- * and {@code MeterRegistry} (the HTTP transport binds a Prometheus registry).
+ * and {@code MeterRegistry}, the last only without the HTTP transport, which binds its Prometheus
+ * registry there (and serves it on /metrics); with it, add meters to that registry instead.
  */
 final class CoreModule extends AbstractModule {
     private final Config config;

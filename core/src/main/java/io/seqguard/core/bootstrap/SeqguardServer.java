@@ -21,6 +21,7 @@ import io.seqguard.spi.Managed;
 import io.seqguard.spi.Plugin;
 import io.seqguard.spi.SequenceGuard;
 import io.seqguard.spi.SequenceStore;
+import io.seqguard.spi.Transport;
 import io.seqguard.spi.config.ConfigException;
 import io.seqguard.spi.config.ConfigProblem;
 import java.io.File;
@@ -89,6 +90,16 @@ public final class SeqguardServer implements AutoCloseable {
         return injector;
     }
 
+    /**
+     * Where the running transports listen, in start order (the HTTP transport: its agent URI, then
+     * its admin URI, with the ports actually bound, so port 0 can be asked for); empty without
+     * transports or once stopped.
+     */
+    public List<URI> endpoints() {
+        return lifecycle.components().stream().filter(Transport.class::isInstance).map(Transport.class::cast)
+                .flatMap(transport -> transport.endpoints().stream()).toList();
+    }
+
     /** The effective configuration and where it came from. */
     public LoadedConfig config() {
         return loaded;
@@ -135,7 +146,10 @@ public final class SeqguardServer implements AutoCloseable {
             return this;
         }
 
-        /** Another application.conf instead of {@code <home>/conf/application.conf}; it must exist. */
+        /**
+         * Another application.conf instead of {@code <home>/conf/application.conf}; it must exist. A
+         * relative path is taken from the home folder.
+         */
         public Builder configFile(Path file) {
             this.configFile = requireNonNull(file, "file");
             return this;

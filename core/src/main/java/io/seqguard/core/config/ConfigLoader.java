@@ -140,7 +140,7 @@ public final class ConfigLoader {
         boolean explicit = sources.applicationConf().isPresent();
         if (!Files.exists(file)) {
             if (explicit) {
-                problems.add(new ConfigProblem("application.conf", "named by --config or ConfigSources.applicationConf", file.toString(),
+                problems.add(new ConfigProblem("application.conf", "named by --config, or SeqguardServer.Builder.configFile in code", file.toString(),
                         "the file does not exist; name an existing HOCON file, or none to read " + sources.defaultApplicationConf()
                                 + " when it exists"));
             }

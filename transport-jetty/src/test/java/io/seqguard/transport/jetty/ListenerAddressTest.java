@@ -25,6 +25,7 @@ class ListenerAddressTest {
         assumeTrue(canListenOn(host), "this machine cannot listen on " + host);
         try (TestServer server = TestServer.builder(home).config("seqguard.http.agent.host", host).start()) {
             assertThat(server.agentUri().getHost()).isEqualTo("127.0.0.1");
+            assertThat(server.server.endpoints()).as("what an integrator asks the server for").containsExactly(server.agentUri(), server.adminUri());
             HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.agentUri().resolve("/healthz")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).isEqualTo(200);
