@@ -43,7 +43,12 @@ public final class Lifecycle {
             } catch (Exception | Error e) {
                 // An Error too (a plugin missing a class): what started is stopped all the same, then it goes on up.
                 LOG.error("{} failed to start: {}", name(component), e.toString());
-                stop();
+                try {
+                    stop();
+                } catch (VirtualMachineError fatal) {
+                    fatal.addSuppressed(e);
+                    throw fatal;
+                }
                 if (e instanceof Error error) {
                     throw error;
                 }
@@ -54,17 +59,26 @@ public final class Lifecycle {
 
     /** Stops what was started, newest first; logs failures and goes on. Idempotent. */
     public void stop() {
+        VirtualMachineError fatal = null;
         while (!started.isEmpty()) {
             Managed component = started.pop();
             try {
                 LOG.debug("stopping {}", name(component));
                 component.stop();
             } catch (VirtualMachineError e) {
-                throw e;
+                // Still the others first; this goes on up at the end.
+                if (fatal == null) {
+                    fatal = e;
+                } else {
+                    fatal.addSuppressed(e);
+                }
             } catch (Exception | Error e) {
                 // The others still stop: a store left running would keep its file or pool.
                 LOG.error("{} failed to stop cleanly", name(component), e);
             }
+        }
+        if (fatal != null) {
+            throw fatal;
         }
     }
 
@@ -75,6 +89,6 @@ public final class Lifecycle {
 
     private static String name(Managed component) {
         String simple = component.getClass().getSimpleName();
-        return simple.isEmpty() ? component.getClass().getName() : simple; // anonymous classes and lambdas have none
+        return simple.isEmpty() ? component.getClass().getName() : simple; // an anonymous class has none
     }
 }

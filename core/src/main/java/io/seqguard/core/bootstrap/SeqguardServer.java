@@ -95,7 +95,10 @@ public final class SeqguardServer implements AutoCloseable {
      * its admin URI, with the ports actually bound, so port 0 can be asked for); empty without
      * transports or once stopped.
      */
-    public List<URI> endpoints() {
+    public synchronized List<URI> endpoints() {
+        if (stopped) {
+            return List.of();
+        }
         return lifecycle.components().stream().filter(Transport.class::isInstance).map(Transport.class::cast)
                 .flatMap(transport -> transport.endpoints().stream()).toList();
     }
@@ -159,8 +162,8 @@ public final class SeqguardServer implements AutoCloseable {
          * Sets a configuration key from code, at the precedence of application.conf.
          *
          * @param key a key under {@code seqguard.}, e.g. {@code seqguard.storage}
-         * @param value a String, Number, Boolean or Duration, a Path or URI (taken as its text), or a
-         *     List or Map of those
+         * @param value a String, Number, Boolean or Duration, a Path, URI or File (taken as its text),
+         *     or a collection or Map of those, never null (nor any element)
          * @throws IllegalArgumentException for a key outside {@code seqguard.} (it would be ignored) or
          *     a value of another type
          */
@@ -175,14 +178,24 @@ public final class SeqguardServer implements AutoCloseable {
 
         /** The value as Typesafe Config takes it; a Path, say, would otherwise recurse into itself. */
         private static Object configValue(String key, Object value) {
-            if (value instanceof String || value instanceof Number || value instanceof Boolean || value instanceof Duration) {
+            if (value instanceof String || value instanceof Number || value instanceof Boolean) {
                 return value;
+            }
+            if (value instanceof Duration duration) {
+                // With its unit: Typesafe would keep whole milliseconds only.
+                try {
+                    return duration.toNanos() + "ns";
+                } catch (ArithmeticException e) {
+                    throw new IllegalArgumentException(key + ": " + duration + " is longer than a configuration duration can be", e);
+                }
             }
             if (value instanceof Path || value instanceof URI || value instanceof File) {
                 return value.toString();
             }
-            if (value instanceof List<?> list) {
-                return list.stream().map(element -> configValue(key, requireNonNull(element, key + ": a list element"))).toList();
+            if (value instanceof Iterable<?> elements) {
+                List<Object> list = new ArrayList<>();
+                elements.forEach(element -> list.add(configValue(key, requireNonNull(element, key + ": a list element"))));
+                return list;
             }
             if (value instanceof Map<?, ?> map) {
                 Map<String, Object> out = new LinkedHashMap<>();

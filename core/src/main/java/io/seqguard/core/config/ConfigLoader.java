@@ -15,6 +15,7 @@ import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import io.seqguard.spi.config.ConfigProblem;
 import io.seqguard.spi.config.ConfigReader;
+import io.seqguard.spi.config.Secrets;
 import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Files;
@@ -170,11 +171,19 @@ public final class ConfigLoader {
     private static Config overrides(List<Object> overrides, List<ConfigProblem> problems) {
         Config merged = ConfigFactory.empty();
         for (Object override : overrides) {
-            try {
-                Config next = override instanceof Config config ? config : ConfigFactory.parseMap((Map<String, ?>) override, "overrides from code");
-                merged = next.withFallback(merged);
-            } catch (ConfigException e) {
-                problems.add(new ConfigProblem("overrides", "overrides from code", String.valueOf(override), "cannot be used as configuration: " + message(e)));
+            if (override instanceof Config config) {
+                merged = config.withFallback(merged);
+                continue;
+            }
+            // Key by key, in the order given: a later key wins, a section and a key inside it may both be set,
+            // and a bad value names its own key (never the others', which may be secrets).
+            for (Map.Entry<String, ?> entry : ((Map<String, ?>) override).entrySet()) {
+                try {
+                    merged = merged.withValue(entry.getKey(), ConfigValueFactory.fromAnyRef(entry.getValue(), "overrides from code"));
+                } catch (ConfigException e) {
+                    problems.add(new ConfigProblem(entry.getKey(), "overrides from code", Secrets.display(entry.getKey(), String.valueOf(entry.getValue())),
+                            "cannot be used as configuration: " + message(e)));
+                }
             }
         }
         return merged;

@@ -95,8 +95,10 @@ public final class SequenceEngine implements SequenceGuard {
         CheckInOutcome refused;
         try {
             refused = authenticate(request);
-        } catch (RuntimeException e) {
-            // The authenticator itself broke (its backend is down, say): the stage fails, as SequenceGuard promises.
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            // The authenticator itself broke (its backend is down, a class missing): the stage fails, as SequenceGuard promises.
             return CompletableFuture.failedFuture(e);
         }
         if (refused != null) {

@@ -68,6 +68,18 @@ class LifecycleTest {
     }
 
     @Test
+    void aFatalErrorInAStopStillStopsTheOthersAndThenGoesOnUp() {
+        Recording overflowing = new Recording("webhook", Phase.SERVICE);
+        overflowing.stopError = new StackOverflowError();
+        Lifecycle lifecycle = new Lifecycle(List.of(new Recording("db", Phase.STORAGE), overflowing));
+        lifecycle.start();
+
+        assertThatThrownBy(lifecycle::stop).isSameAs(overflowing.stopError);
+
+        assertThat(events).endsWith("stop webhook", "stop db");
+    }
+
+    @Test
     void aStopThatFailsDoesNotKeepTheOthersRunning() {
         Recording failingStop = new Recording("purge", Phase.SERVICE);
         failingStop.stopFailure = new IllegalStateException("stuck");

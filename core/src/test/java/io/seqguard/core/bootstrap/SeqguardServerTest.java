@@ -143,13 +143,21 @@ class SeqguardServerTest {
     @Test
     void valuesSetInCodeMayBePathsAndDurationsAndAnythingElseIsRefusedNamingTheKey() {
         SeqguardServer server = builder(false).config("seqguard.plugins.dir", home.resolve("no-plugins"))
-                .config("seqguard.purge.interval", java.time.Duration.ofMinutes(5)).start();
+                .config("seqguard.purge.interval", java.time.Duration.ofMinutes(5).plusNanos(500))
+                // A section and a key inside it: key by key, the later one wins where they meet.
+                .config("seqguard.errors.table", java.util.Map.of("max-per-hour", 7, "history-days", 3))
+                .config("seqguard.errors.table.history-days", 4)
+                .config("seqguard.errors.sinks", java.util.Set.of("server-log")).start();
         try {
             assertThat(server.config().config().getString("seqguard.plugins.dir")).isEqualTo(home.resolve("no-plugins").toString());
-            assertThat(server.config().config().getDuration("seqguard.purge.interval")).isEqualTo(java.time.Duration.ofMinutes(5));
+            assertThat(server.config().config().getDuration("seqguard.purge.interval")).isEqualTo(java.time.Duration.ofMinutes(5).plusNanos(500));
+            assertThat(server.config().config().getInt("seqguard.errors.table.max-per-hour")).isEqualTo(7);
+            assertThat(server.config().config().getInt("seqguard.errors.table.history-days")).isEqualTo(4);
+            assertThat(server.endpoints()).as("the recording transport's").isNotEmpty();
         } finally {
             server.stop();
         }
+        assertThat(server.endpoints()).as("once stopped").isEmpty();
         assertThatThrownBy(() -> builder(false).config("storage", "memory"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("start with seqguard.: storage");
         assertThatThrownBy(() -> builder(false).config("seqguard.sqlite.path", new Object()))

@@ -236,15 +236,20 @@ class SequenceEngineTest {
 
     @Test
     void anAuthenticatorThatBreaksFailsTheStageInsteadOfThrowing() {
-        SequenceEngine engine = engine(SequencePolicy.STRICT, request -> {
-            throw new IllegalStateException("auth backend down");
-        });
-        AgentGuid guid = AgentGuid.of(UUID.randomUUID());
+        for (RuntimeException orError : new RuntimeException[] {new IllegalStateException("auth backend down"), null}) {
+            SequenceEngine engine = engine(SequencePolicy.STRICT, request -> {
+                if (orError != null) {
+                    throw orError;
+                }
+                throw new NoClassDefFoundError("com/acme/Signatures");
+            });
+            AgentGuid guid = AgentGuid.of(UUID.randomUUID());
 
-        CompletionStage<CheckInOutcome> stage = engine.checkInAsync(request(guid, 1), Runnable::run);
+            CompletionStage<CheckInOutcome> stage = engine.checkInAsync(request(guid, 1), Runnable::run);
 
-        assertThat(stage.toCompletableFuture()).isCompletedExceptionally();
-        assertThat(store.agentInfo(guid, T0)).as("nothing consumed").isEmpty();
+            assertThat(stage.toCompletableFuture()).isCompletedExceptionally();
+            assertThat(store.agentInfo(guid, T0)).as("nothing consumed").isEmpty();
+        }
     }
 
     @Test

@@ -56,9 +56,9 @@ class SqliteAbandonedRequestTest {
         SqliteConfig config = config(Duration.ofMillis(100));
         SqliteSequenceStore store = new SqliteSequenceStore(config);
         store.start();
-        // The cache fill leads groups too (GroupCommitWriter.fillCache): done first, so that the test's leader leads.
-        store.cacheFill().get(GUARD_SECONDS, TimeUnit.SECONDS);
         try {
+            // The cache fill leads groups too (GroupCommitWriter.fillCache): done first, so that the test's leader leads.
+            store.cacheFill().get(GUARD_SECONDS, TimeUnit.SECONDS);
             register(store);
             CompletableFuture<CheckResult> leader;
             try (Connection external = holdWriteLock(config)) {
@@ -81,9 +81,9 @@ class SqliteAbandonedRequestTest {
         SqliteConfig config = config(Duration.ofMillis(100));
         SqliteSequenceStore store = new SqliteSequenceStore(config);
         store.start();
-        // The cache fill leads groups too (GroupCommitWriter.fillCache): done first, so that the test's leader leads.
-        store.cacheFill().get(GUARD_SECONDS, TimeUnit.SECONDS);
         try {
+            // The cache fill leads groups too (GroupCommitWriter.fillCache): done first, so that the test's leader leads.
+            store.cacheFill().get(GUARD_SECONDS, TimeUnit.SECONDS);
             register(store);
             CompletableFuture<CheckResult> leader;
             try (Connection external = holdWriteLock(config)) {
@@ -106,9 +106,9 @@ class SqliteAbandonedRequestTest {
         SqliteConfig config = config(Duration.ofSeconds(GUARD_SECONDS));
         SqliteSequenceStore store = new SqliteSequenceStore(config);
         store.start();
-        // The cache fill leads groups too (GroupCommitWriter.fillCache): done first, so that the test's leader leads.
-        store.cacheFill().get(GUARD_SECONDS, TimeUnit.SECONDS);
         try {
+            // The cache fill leads groups too (GroupCommitWriter.fillCache): done first, so that the test's leader leads.
+            store.cacheFill().get(GUARD_SECONDS, TimeUnit.SECONDS);
             register(store);
             CompletableFuture<CheckResult> leader;
             Caller waiter;

@@ -66,7 +66,10 @@ public interface MultiNodeContract extends StoreFixture {
             for (int r = 0; r < Math.min(rounds(), 50); r++) {
                 long round = r;
                 List<CheckResult> results = race.run(i -> node(i).checkAndAdvance(agent(g), round, SequencePolicy.STRICT, T0));
-                assertThat(results).as("round %d", round).filteredOn(result -> result.verdict() != Verdict.STALE).hasSize(1);
+                CheckResult winner = round == 0 ? CheckResult.registered() : CheckResult.accepted(round - 1);
+                assertThat(results).as("round %d", round).filteredOn(result -> result.verdict() != Verdict.STALE).containsExactly(winner);
+                assertThat(results).as("round %d", round).filteredOn(result -> result.verdict() == Verdict.STALE)
+                        .hasSize(ConcurrencyContract.RACERS - 1).allMatch(result -> result.equals(CheckResult.stale(round)));
             }
         }
     }
@@ -80,13 +83,15 @@ public interface MultiNodeContract extends StoreFixture {
             for (int i = 0; i < ConcurrencyContract.RACERS; i++) {
                 stages.add(node(i).checkAndAdvanceAsync(agent(g), r, SequencePolicy.STRICT, T0).toCompletableFuture());
             }
-            int accepted = 0;
+            List<CheckResult> results = new ArrayList<>();
             for (var stage : stages) {
-                if (stage.get(30, TimeUnit.SECONDS).verdict() != Verdict.STALE) {
-                    accepted++;
-                }
+                results.add(stage.get(30, TimeUnit.SECONDS));
             }
-            assertThat(accepted).as("round %d", r).isEqualTo(1);
+            long round = r;
+            CheckResult winner = round == 0 ? CheckResult.registered() : CheckResult.accepted(round - 1);
+            assertThat(results).as("round %d", round).filteredOn(result -> result.verdict() != Verdict.STALE).containsExactly(winner);
+            assertThat(results).as("round %d", round).filteredOn(result -> result.verdict() == Verdict.STALE)
+                    .allMatch(result -> result.equals(CheckResult.stale(round)));
         }
     }
 
@@ -118,7 +123,7 @@ public interface MultiNodeContract extends StoreFixture {
     @Test
     default void purgesOnTwoNodesCountEachRowOnce() {
         requirePeer();
-        if (!supports(ERROR_TABLE, PURGE)) {
+        if (!supports(ERROR_TABLE, PURGE, ERROR_QUERY)) {
             return;
         }
         int old = 120;
@@ -126,10 +131,15 @@ public interface MultiNodeContract extends StoreFixture {
             node(i).recordError(error(guid(i % 5), hour(i % 4).plusMillis(i)), 1_000);
         }
         Instant cutoff = hour(10);
+        ErrorQuery before = new ErrorQuery(null, null, cutoff, ErrorQuery.MAX_LIMIT);
+        assertThat(store().findErrors(before)).as("each node sees the rows both wrote").hasSize(old);
+        assertThat(peer().orElseThrow().findErrors(before)).as("each node sees the rows both wrote").hasSize(old);
         List<Long> deleted;
         try (Race race = new Race(4)) {
             deleted = race.run(i -> node(i).purgeErrorsBefore(cutoff));
         }
         assertThat(deleted.stream().mapToLong(Long::longValue).sum()).isEqualTo(old);
+        assertThat(store().findErrors(before)).isEmpty();
+        assertThat(peer().orElseThrow().findErrors(before)).isEmpty();
     }
 }

@@ -44,6 +44,7 @@ public abstract class SequenceStoreContract implements
         MultiNodeContract {
     private SequenceStore store;
     private SequenceStore peer;
+    private boolean peerAsked;
 
     /**
      * A new, empty store for one test method: no agents and no error rows. Not yet started;
@@ -101,36 +102,54 @@ public abstract class SequenceStoreContract implements
 
     @AfterEach
     final void stopStore() throws Exception {
-        SequenceStore stoppingPeer = peer;
-        SequenceStore stopping = store;
-        peer = null;
-        store = null;
-        try {
-            if (stoppingPeer instanceof Managed managed) {
-                managed.stop();
+        SequenceStore stoppingPeer;
+        SequenceStore stopping;
+        synchronized (this) {
+            stoppingPeer = peer;
+            stopping = store;
+            peer = null;
+            peerAsked = false;
+            store = null;
+        }
+        Exception first = null;
+        for (SequenceStore each : new SequenceStore[] {stoppingPeer, stopping}) {
+            try {
+                if (each instanceof Managed managed) {
+                    managed.stop();
+                }
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
             }
-        } finally {
-            if (stopping instanceof Managed managed) {
-                managed.stop();
-            }
+        }
+        if (first != null) {
+            throw first;
         }
     }
 
     @Override
-    public final Optional<SequenceStore> peer() {
-        if (peer == null) {
+    public final synchronized Optional<SequenceStore> peer() {
+        if (!peerAsked) {
+            peerAsked = true;
+            SequenceStore first = store();
             try {
-                SequenceStore created = createPeerStore(store());
-                if (created == null) {
-                    return Optional.empty();
+                SequenceStore created = createPeerStore(first);
+                if (created == first) {
+                    throw new IllegalStateException("createPeerStore returned the first store itself; a peer is a second store on the same"
+                            + " database (the kit would start and stop one store twice)");
                 }
-                start(created);
-                peer = created;
+                if (created != null) {
+                    start(created);
+                    peer = created;
+                }
             } catch (Exception e) {
                 throw new IllegalStateException("createPeerStore failed", e);
             }
         }
-        return Optional.of(peer);
+        return Optional.ofNullable(peer);
     }
 
     @Override

@@ -159,6 +159,9 @@ class KitCatchesWrongStoresTest {
 
         assertThatThrownBy(kit::aNumberAcceptedOnOneNodeIsStaleOnTheOther).isInstanceOf(AssertionError.class);
         assertThatThrownBy(kit::identicalNumbersRacedOnTwoNodesAreAcceptedOnce).isInstanceOf(AssertionError.class);
+        assertThatThrownBy(kit::identicalAsyncCheckInsOnTwoNodesAreAcceptedOnce).isInstanceOf(AssertionError.class);
+        assertThatThrownBy(kit::theHourlyCapIsExactAcrossNodes).isInstanceOf(AssertionError.class);
+        assertThatThrownBy(kit::purgesOnTwoNodesCountEachRowOnce).isInstanceOf(AssertionError.class);
     }
 
     @Test

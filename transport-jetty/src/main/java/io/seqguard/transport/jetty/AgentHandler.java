@@ -15,6 +15,7 @@ import io.seqguard.spi.SequenceError;
 import io.seqguard.spi.SequenceGuard;
 import io.seqguard.spi.SequenceNumber;
 import io.seqguard.spi.StorageException;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -138,6 +139,12 @@ final class AgentHandler extends Handler.Abstract {
                             + " are being read; the request was not accepted, retry later").closeConnection().send(response, callback);
                     return;
                 }
+                if (!(failure instanceof IOException)) {
+                    // Not the client's doing: the server's own failure, said as such.
+                    LOG.error("reading the body of an agent request failed", failure);
+                    Problem.of(ProblemType.INTERNAL_ERROR, null).closeConnection().send(response, callback);
+                    return;
+                }
                 LOG.debug("cannot read the body of an agent request", failure);
                 if (request.getConnectionMetaData().getConnector() instanceof AbstractConnector connector && connector.isShutdown()) {
                     // A stop gives bodies still arriving Jetty's shutdown idle time (1 s), not the grace that would hold
@@ -156,7 +163,9 @@ final class AgentHandler extends Handler.Abstract {
         CompletionStage<CheckInOutcome> stage;
         try {
             stage = guard.checkInAsync(checked, request.getComponents().getExecutor());
-        } catch (RuntimeException e) {
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
             stage = CompletableFuture.failedFuture(e);
         }
         // Usually completes on the thread that committed the store's group; this thread returns now.

@@ -209,7 +209,9 @@ public final class JettyTransport implements Transport {
 
     private static URI uri(Connector connector) {
         ServerConnector server = (ServerConnector) connector;
-        String host = allInterfaces(server).isEmpty() ? server.getHost() : "127.0.0.1";
+        // Every interface is reached through loopback: IPv4's for 0.0.0.0, IPv6's for :: (an IPv6-only host has no other).
+        String host = allInterfaces(server).isEmpty() ? server.getHost()
+                : server.getHost() != null && server.getHost().contains(":") ? "::1" : "127.0.0.1";
         if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
             host = "[" + host + "]";
         }

@@ -64,7 +64,8 @@ final class RequestBody {
      * Reads the whole body and completes {@code done} once: with the body (an empty array when there
      * is none), with null when it exceeds the limit, or failed: with {@link TooManyUploadsException}
      * when it would have to wait while {@code concurrent} bodies are waited for already, with an
-     * {@link IOException} when it cannot be read (client gone, idle timeout, bad chunking). Completes
+     * {@link IOException} when it cannot be read (client gone, idle timeout, bad chunking), with
+     * anything else for a failure of the server's own. Completes
      * on the calling thread when the bytes are already there, else on the thread Jetty calls back
      * with the rest.
      *
@@ -146,11 +147,17 @@ final class RequestBody {
                         return;
                     }
                 }
+            } catch (VirtualMachineError e) {
+                if (!completed) {
+                    completed = true;
+                    givePlaceBack();
+                }
+                throw e;
             } catch (RuntimeException | Error e) {
                 if (completed) {
                     throw e; // the continuation's own failure: Jetty's to answer
                 }
-                // Whatever broke before (an allocation, a read), the place is given back and the request answered.
+                // Whatever broke before (a read, a bug here), the place is given back and the request answered.
                 finish(null, e);
             }
         }
@@ -158,14 +165,18 @@ final class RequestBody {
         /** Gives the place back, once, then completes {@code done}: failed when {@code failure} is set. */
         private void finish(byte[] body, Throwable failure) {
             completed = true;
-            if (placed) {
-                placed = false;
-                reading.decrementAndGet();
-            }
+            givePlaceBack();
             if (failure != null) {
                 done.failed(failure);
             } else {
                 done.succeeded(body);
+            }
+        }
+
+        private void givePlaceBack() {
+            if (placed) {
+                placed = false;
+                reading.decrementAndGet();
             }
         }
 

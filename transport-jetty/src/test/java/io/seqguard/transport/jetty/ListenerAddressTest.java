@@ -12,7 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** A listener on every interface is reached, and shown, through loopback. */
 class ListenerAddressTest {
@@ -20,11 +20,11 @@ class ListenerAddressTest {
     Path home;
 
     @ParameterizedTest
-    @ValueSource(strings = {"0.0.0.0", "::"})
-    void aListenerOnEveryInterfaceIsShownAsLoopback(String host) throws Exception {
+    @CsvSource({"0.0.0.0, 127.0.0.1", "'::', '[::1]'"})
+    void aListenerOnEveryInterfaceIsShownAsLoopback(String host, String loopback) throws Exception {
         assumeTrue(canListenOn(host), "this machine cannot listen on " + host);
         try (TestServer server = TestServer.builder(home).config("seqguard.http.agent.host", host).start()) {
-            assertThat(server.agentUri().getHost()).isEqualTo("127.0.0.1");
+            assertThat(server.agentUri().getHost()).isEqualTo(loopback);
             assertThat(server.server.endpoints()).as("what an integrator asks the server for").containsExactly(server.agentUri(), server.adminUri());
             HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.agentUri().resolve("/healthz")).build(),
                     HttpResponse.BodyHandlers.ofString());
