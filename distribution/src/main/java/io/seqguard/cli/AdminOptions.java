@@ -21,9 +21,6 @@ public final class AdminOptions {
                     + " The token is never taken from the command line, where other users could see it.")
     java.nio.file.Path tokenFile;
 
-    @Option(names = "--json", description = "Print the server's JSON instead of a table.")
-    boolean json;
-
     /** A client for the admin API this configuration points at. */
     AdminClient client() {
         ServerConfiguration configuration = ServerConfiguration.load(installation.home(), installation.configFile(), System.getProperties());

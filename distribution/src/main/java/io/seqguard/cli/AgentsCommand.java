@@ -42,6 +42,9 @@ final class AgentsCommand implements Runnable {
         @Mixin
         AdminOptions admin = new AdminOptions();
 
+        @Mixin
+        JsonOption output = new JsonOption();
+
         @Parameters(paramLabel = "GUID", description = "The agent GUID (any case, braces optional).")
         String guid;
 
@@ -57,7 +60,7 @@ final class AgentsCommand implements Runnable {
             }
             JsonNode info = answer.json();
             PrintWriter out = spec.commandLine().getOut();
-            if (admin.json) {
+            if (output.json) {
                 out.println(Output.pretty(info));
                 return 0;
             }
@@ -85,6 +88,9 @@ final class AgentsCommand implements Runnable {
         @Mixin
         AdminOptions admin = new AdminOptions();
 
+        @Mixin
+        JsonOption output = new JsonOption();
+
         @Parameters(paramLabel = "GUID", description = "The agent GUID (any case, braces optional).")
         String guid;
 
@@ -96,7 +102,7 @@ final class AgentsCommand implements Runnable {
             AgentGuid agent = guid(spec, guid);
             JsonNode answer = admin.client().post("/admin/v1/agents/" + agent.toUuid() + "/reset").json();
             PrintWriter out = spec.commandLine().getOut();
-            if (admin.json) {
+            if (output.json) {
                 out.println(Output.pretty(answer));
             } else if (answer.path("reset").asBoolean(false)) {
                 out.println("Reset " + agent + ": its stored sequence is forgotten; its next request will be accepted.");

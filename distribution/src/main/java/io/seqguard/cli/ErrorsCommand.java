@@ -27,6 +27,9 @@ final class ErrorsCommand implements Callable<Integer> {
     @Mixin
     AdminOptions admin = new AdminOptions();
 
+    @Mixin
+    JsonOption output = new JsonOption();
+
     @Option(names = "--guid", paramLabel = "GUID", description = "Only this agent GUID (any case, braces optional).")
     String guid;
 
@@ -75,7 +78,7 @@ final class ErrorsCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--limit must be from 1 to " + ErrorQuery.MAX_LIMIT + ", not " + limit);
         }
         query.put("limit", Integer.toString(limit));
-        if (csv && admin.json) {
+        if (csv && output.json) {
             throw new ParameterException(spec.commandLine(), "--csv and --json are two formats: choose one");
         }
         AdminClient client = admin.client();
@@ -99,7 +102,7 @@ final class ErrorsCommand implements Callable<Integer> {
             page = client.get(PATH, query);
             page.json().path("errors").forEach(rows::add);
         }
-        if (admin.json) {
+        if (output.json) {
             out.println(all ? Output.pretty(Output.errorsDocument(rows)) : Output.pretty(page.json()));
             return 0;
         }

@@ -17,13 +17,16 @@ final class PurgeCommand implements Callable<Integer> {
     @Mixin
     AdminOptions admin = new AdminOptions();
 
+    @Mixin
+    JsonOption output = new JsonOption();
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
         JsonNode answer = admin.client().post("/admin/v1/purge").json();
-        if (admin.json) {
+        if (output.json) {
             spec.commandLine().getOut().println(Output.pretty(answer));
         } else {
             spec.commandLine().getOut().println("Purged " + answer.path("deleted").asLong() + " sequence error rows.");

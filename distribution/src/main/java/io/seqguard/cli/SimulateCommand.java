@@ -107,9 +107,6 @@ final class SimulateCommand implements Callable<Integer> {
         if (rate < 0) {
             throw new ParameterException(spec.commandLine(), "--rate must not be negative");
         }
-        if (admin.json) {
-            throw new ParameterException(spec.commandLine(), "simulate prints its summary for people; --json is for the other admin commands");
-        }
         ServerConfiguration configuration = ServerConfiguration.load(admin.installation.home(), admin.installation.configFile(),
                 System.getProperties());
         Config config = configuration.config();

@@ -27,6 +27,9 @@ final class SuspectsCommand implements Callable<Integer> {
     @Mixin
     AdminOptions admin = new AdminOptions();
 
+    @Mixin
+    JsonOption output = new JsonOption();
+
     @Option(names = "--hours", paramLabel = "N", defaultValue = "24",
             description = "Look-back period in hours, 1 to 8784 (a leap year; default ${DEFAULT-VALUE}).")
     int hours;
@@ -49,7 +52,7 @@ final class SuspectsCommand implements Callable<Integer> {
         JsonNode answer = admin.client().get("/admin/v1/suspects", Map.of("hours", Integer.toString(hours), "limit", Integer.toString(limit)))
                 .json();
         PrintWriter out = spec.commandLine().getOut();
-        if (admin.json) {
+        if (output.json) {
             out.println(Output.pretty(answer));
             return 0;
         }
