@@ -9,6 +9,8 @@ import java.util.List;
  * A plain-text table with a header row and columns as wide as their widest cell; text columns
  * are left-aligned, columns marked numeric are right-aligned. Cells longer than
  * {@link #MAX_CELL} are shortened with an ellipsis so one long node name cannot break the layout.
+ * Widths are counted in terminal columns: an East Asian wide character ({@code 東京-PC01}) takes
+ * two, a combining mark none.
  *
  * <p>Not thread safe.
  */
@@ -49,11 +51,11 @@ final class Table {
     void print(PrintWriter out) {
         int[] widths = new int[headers.length];
         for (int i = 0; i < headers.length; i++) {
-            widths[i] = headers[i].length();
+            widths[i] = columns(headers[i]);
         }
         for (String[] row : rows) {
             for (int i = 0; i < row.length; i++) {
-                widths[i] = Math.max(widths[i], row[i].length());
+                widths[i] = Math.max(widths[i], columns(row[i]));
             }
         }
         line(out, headers, widths);
@@ -69,13 +71,35 @@ final class Table {
         }
     }
 
+    /** The terminal columns {@code text} takes: two for East Asian wide characters, none for combining marks, else one. */
+    static int columns(String text) {
+        return text.codePoints().map(Table::columnsOf).sum();
+    }
+
+    private static int columnsOf(int codePoint) {
+        int type = Character.getType(codePoint);
+        if (type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK || type == Character.FORMAT) {
+            return 0;
+        }
+        if (codePoint >= 0xFF61 && codePoint <= 0xFFDC) {
+            return 1; // the halfwidth forms, katakana and hangul among them
+        }
+        Character.UnicodeScript script = Character.UnicodeScript.of(codePoint);
+        boolean wideScript = script == Character.UnicodeScript.HAN || script == Character.UnicodeScript.HIRAGANA
+                || script == Character.UnicodeScript.KATAKANA || script == Character.UnicodeScript.HANGUL;
+        // Fullwidth forms, CJK punctuation and most emoji take two columns as well.
+        boolean wideBlock = (codePoint >= 0x3000 && codePoint <= 0x303F) || (codePoint >= 0xFF01 && codePoint <= 0xFF60)
+                || (codePoint >= 0xFFE0 && codePoint <= 0xFFE6) || (codePoint >= 0x1F300 && codePoint <= 0x1FAFF);
+        return wideScript || wideBlock ? 2 : 1;
+    }
+
     private void line(PrintWriter out, String[] cells, int[] widths) {
         StringBuilder line = new StringBuilder();
         for (int i = 0; i < cells.length; i++) {
             if (i > 0) {
                 line.append("  ");
             }
-            String padding = " ".repeat(widths[i] - cells[i].length());
+            String padding = " ".repeat(widths[i] - columns(cells[i]));
             line.append(numeric[i] ? padding + cells[i] : cells[i] + (i == cells.length - 1 ? "" : padding));
         }
         out.println(line);
