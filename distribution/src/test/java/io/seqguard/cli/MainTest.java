@@ -157,6 +157,21 @@ class MainTest {
     }
 
     @Test
+    void aBadValueForAPluginThatIsNotSelectedIsAWarning() throws IOException {
+        Files.createDirectories(home.resolve("conf"));
+        Files.writeString(home.resolve("conf/application.conf"), "seqguard.jdbc.pool-size = abc\n");
+        CliRun run = CliRun.of("config", "--home", home.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).contains("warning: seqguard.jdbc.pool-size = ").contains("application.conf")
+                .contains("not used now: the storage plugin 'jdbc' is not selected").contains("The configuration is valid.");
+
+        Files.writeString(home.resolve("conf/application.conf"), "seqguard.storage = jdbc\nseqguard.jdbc.pool-size = abc\n");
+        CliRun selected = CliRun.of("config", "--home", home.toString());
+        assertThat(selected.exitCode()).as("selected, the same value is an error").isEqualTo(Main.FAILURE);
+        assertThat(selected.err()).contains("seqguard.jdbc.pool-size");
+    }
+
+    @Test
     void configWithAMissingNamedFileSaysItIsAnError() {
         CliRun run = CliRun.of("config", "--home", home.toString(), "--config", home.resolve("nowhere.conf").toString());
         assertThat(run.exitCode()).isEqualTo(Main.FAILURE);
@@ -169,7 +184,7 @@ class MainTest {
         CliRun run = CliRun.of("config", "--home", home.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("application.conf (not found; defaults apply)").doesNotContain("INVALID");
-        assertThat(run.err()).contains("The configuration is valid.");
+        assertThat(run.err()).contains("The configuration is valid.").as("no plugin's defaults warn").doesNotContain("warning:");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.seqguard.core.bootstrap;
 import static java.util.Objects.requireNonNull;
 
 import com.google.inject.Module;
+import com.typesafe.config.Config;
 import io.seqguard.core.config.ConfigLoader;
 import io.seqguard.core.config.ConfigSources;
 import io.seqguard.core.config.CoreConfig;
@@ -41,16 +42,18 @@ public final class StartupPlan implements AutoCloseable {
     private final PluginRegistry registry;
     private final CoreConfig core;
     private final List<Module> modules;
+    private final List<String> warnings;
     private final List<ConfigProblem> problems;
 
     private StartupPlan(Path home, LoadedConfig loaded, PluginRegistry registry, CoreConfig core, List<Module> modules,
-            List<ConfigProblem> problems) {
+            List<ConfigProblem> problems, List<String> warnings) {
         this.home = home;
         this.loaded = loaded;
         this.registry = registry;
         this.core = core;
         this.modules = List.copyOf(modules);
         this.problems = List.copyOf(problems);
+        this.warnings = List.copyOf(warnings);
     }
 
     static StartupPlan prepare(Path home, Path configFile, Map<String, Object> overrides, Properties systemProperties,
@@ -80,7 +83,10 @@ public final class StartupPlan implements AutoCloseable {
 
         List<Module> modules = new ArrayList<>();
         modules.add(new CoreModule(loaded.config(), home, core, sequence, errors, purge));
-        for (Plugin plugin : select(registry, reader, core, errors)) {
+        List<Plugin> selected = select(registry, reader, core, errors);
+        List<String> warnings = new ArrayList<>(loaded.warnings());
+        warnings.addAll(unselectedPluginProblems(registry, selected, loaded.config(), home));
+        for (Plugin plugin : selected) {
             try {
                 modules.add(requireNonNull(plugin.module(reader), "module of plugin " + plugin.id()));
             } catch (RuntimeException e) {
@@ -88,7 +94,35 @@ public final class StartupPlan implements AutoCloseable {
                         "the plugin failed to read its configuration: " + e));
             }
         }
-        return new StartupPlan(home, loaded, registry, core, modules, reader.problems());
+        return new StartupPlan(home, loaded, registry, core, modules, reader.problems(), warnings);
+    }
+
+    /**
+     * What the plugins that are installed but not selected would say of the values an operator set
+     * for them (a jdbc.pool-size of "abc" with SQLite chosen): warnings, since those values are not
+     * used, but said, since they will be once the plugin is selected. Defaults are not reported.
+     */
+    private static List<String> unselectedPluginProblems(PluginRegistry registry, List<Plugin> selected, Config config, Path home) {
+        List<String> out = new ArrayList<>();
+        for (Plugin plugin : registry.all()) {
+            if (selected.contains(plugin) || plugin.configPath() == null || !config.hasPath(plugin.configPath())) {
+                continue;
+            }
+            ConfigReader scratch = ConfigReader.of(config, home);
+            try {
+                plugin.module(scratch);
+            } catch (RuntimeException e) {
+                continue; // its own reading broke: the plugin's business once it is selected
+            }
+            for (ConfigProblem problem : scratch.problems()) {
+                if (problem.key().startsWith(plugin.configPath() + ".") && !problem.origin().contains("reference.conf")) {
+                    out.add(problem.key() + " = " + problem.value() + " (" + problem.origin() + "): " + problem.problem()
+                            + " — not used now: the " + plugin.kind().name().toLowerCase(Locale.ROOT) + " plugin '" + plugin.id()
+                            + "' is not selected");
+                }
+            }
+        }
+        return out;
     }
 
     private static ConfigSources sources(Path home, Path configFile, Map<String, Object> overrides, Properties systemProperties,
@@ -159,7 +193,7 @@ public final class StartupPlan implements AutoCloseable {
 
     /** Warnings that do not stop start-up, e.g. ignored Server.ini sections. */
     public List<String> warnings() {
-        return loaded.warnings();
+        return warnings;
     }
 
     List<Module> modules() {
