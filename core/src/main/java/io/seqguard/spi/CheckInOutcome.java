@@ -11,8 +11,11 @@ import static java.util.Objects.requireNonNull;
  *     request is still {@link Status#ACCEPTED}), else null
  * @param detail a human-readable explanation for a refusal (for {@link Status#STALE} the
  *     server.log message), else null
+ * @param challenge for {@link Status#UNAUTHENTICATED}, the {@code WWW-Authenticate} challenge to
+ *     answer with (the authenticator's, else {@link AuthenticationException#DEFAULT_CHALLENGE}),
+ *     else null
  */
-public record CheckInOutcome(Status status, AgentResponse response, SequenceError error, String detail) {
+public record CheckInOutcome(Status status, AgentResponse response, SequenceError error, String detail, String challenge) {
     /** The decision. */
     public enum Status {
         /** Sequence accepted (or tolerated in audit mode) and the handler answered. */
@@ -28,5 +31,10 @@ public record CheckInOutcome(Status status, AgentResponse response, SequenceErro
         if (status == Status.ACCEPTED) {
             requireNonNull(response, "response");
         }
+    }
+
+    /** An outcome without a challenge: anything but {@link Status#UNAUTHENTICATED}. */
+    public CheckInOutcome(Status status, AgentResponse response, SequenceError error, String detail) {
+        this(status, response, error, detail, null);
     }
 }

@@ -144,7 +144,8 @@ public final class SequenceEngine implements SequenceGuard {
             return null;
         } catch (AuthenticationException e) {
             metrics.unauthenticated();
-            return new CheckInOutcome(Status.UNAUTHENTICATED, null, null, e.getMessage());
+            return new CheckInOutcome(Status.UNAUTHENTICATED, null, null, e.getMessage(),
+                    e.challenge().orElse(AuthenticationException.DEFAULT_CHALLENGE));
         }
     }
 

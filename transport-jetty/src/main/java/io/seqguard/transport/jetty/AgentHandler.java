@@ -6,6 +6,7 @@ import io.seqguard.spi.AgentGuid;
 import io.seqguard.spi.AgentIdentity;
 import io.seqguard.spi.AgentRequest;
 import io.seqguard.spi.AgentResponse;
+import io.seqguard.spi.AuthenticationException;
 import io.seqguard.spi.CheckInOutcome;
 import io.seqguard.spi.HandlerException;
 import io.seqguard.spi.InvalidValueException;
@@ -179,7 +180,9 @@ final class AgentHandler extends Handler.Abstract {
                 switch (outcome.status()) {
                     case ACCEPTED -> accepted(outcome.response(), response, callback);
                     case STALE -> stale(outcome, response, callback);
-                    case UNAUTHENTICATED -> Problem.of(ProblemType.UNAUTHENTICATED, outcome.detail()).send(response, callback);
+                    case UNAUTHENTICATED -> Problem.of(ProblemType.UNAUTHENTICATED, outcome.detail()).send(response, callback,
+                            new HttpField(HttpHeader.WWW_AUTHENTICATE, outcome.challenge() != null ? outcome.challenge()
+                                    : AuthenticationException.DEFAULT_CHALLENGE));
                 }
             } catch (RuntimeException | Error e) {
                 // The stage would swallow it and the request would hang until the idle timeout.

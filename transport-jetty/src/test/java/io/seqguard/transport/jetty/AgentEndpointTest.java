@@ -74,6 +74,9 @@ class AgentEndpointTest {
         if (request.agent().nodeName() != null && request.agent().nodeName().value().equals("intruder")) {
             throw new AuthenticationException("node intruder is not allowed");
         }
+        if (request.agent().nodeName() != null && request.agent().nodeName().value().equals("unsigned")) {
+            throw new AuthenticationException("the payload carries no signature", "Signature realm=\"fleet\", error=\"missing\"");
+        }
     }
 
     private static String newGuid() {
@@ -279,8 +282,14 @@ class AgentEndpointTest {
     @Test
     void refusedByTheAuthenticatorIs401AndConsumesNothing() throws Exception {
         String guid = newGuid();
-        JsonNode json = problem(server.agent(checkIn(guid, 9, "Agent-Node-Name: intruder")), 401, "unauthenticated");
+        HttpTester.Response refused = server.agent(checkIn(guid, 9, "Agent-Node-Name: intruder"));
+        JsonNode json = problem(refused, 401, "unauthenticated");
         assertThat(json.path("detail").asText()).isEqualTo("node intruder is not allowed");
+        // RFC 9110: a 401 carries a challenge; without the authenticator's own, seqguard's.
+        assertThat(refused.get("WWW-Authenticate")).isEqualTo("Agent realm=\"seqguard\"");
+        HttpTester.Response unsigned = server.agent(checkIn(guid, 9, "Agent-Node-Name: unsigned"));
+        problem(unsigned, 401, "unauthenticated");
+        assertThat(unsigned.get("WWW-Authenticate")).isEqualTo("Signature realm=\"fleet\", error=\"missing\"");
         assertThat(server.agent(checkIn(guid, 9)).getStatus()).isEqualTo(200);
     }
 
