@@ -12,8 +12,8 @@ import static java.util.Objects.requireNonNull;
  * @param detail a human-readable explanation for a refusal (for {@link Status#STALE} the
  *     server.log message), else null
  * @param challenge for {@link Status#UNAUTHENTICATED}, the {@code WWW-Authenticate} challenge to
- *     answer with (the authenticator's, else {@link AuthenticationException#DEFAULT_CHALLENGE}),
- *     else null
+ *     answer with: the authenticator's; null becomes {@link AuthenticationException#DEFAULT_CHALLENGE}.
+ *     Else null
  */
 public record CheckInOutcome(Status status, AgentResponse response, SequenceError error, String detail, String challenge) {
     /** The decision. */
@@ -30,6 +30,9 @@ public record CheckInOutcome(Status status, AgentResponse response, SequenceErro
         requireNonNull(status, "status");
         if (status == Status.ACCEPTED) {
             requireNonNull(response, "response");
+        }
+        if (status == Status.UNAUTHENTICATED && challenge == null) {
+            challenge = AuthenticationException.DEFAULT_CHALLENGE;
         }
     }
 

@@ -85,7 +85,7 @@ public final class StartupPlan implements AutoCloseable {
         modules.add(new CoreModule(loaded.config(), home, core, sequence, errors, purge));
         List<Plugin> selected = select(registry, reader, core, errors);
         List<String> warnings = new ArrayList<>(loaded.warnings());
-        warnings.addAll(unselectedPluginProblems(registry, selected, loaded.config(), home));
+        warnings.addAll(unselectedPluginProblems(registry, selected, loaded, home));
         for (Plugin plugin : selected) {
             try {
                 modules.add(requireNonNull(plugin.module(reader), "module of plugin " + plugin.id()));
@@ -102,10 +102,12 @@ public final class StartupPlan implements AutoCloseable {
      * for them (a jdbc.pool-size of "abc" with SQLite chosen): warnings, since those values are not
      * used, but said, since they will be once the plugin is selected. Defaults are not reported.
      */
-    private static List<String> unselectedPluginProblems(PluginRegistry registry, List<Plugin> selected, Config config, Path home) {
+    private static List<String> unselectedPluginProblems(PluginRegistry registry, List<Plugin> selected, LoadedConfig loaded, Path home) {
+        Config config = loaded.config();
         List<String> out = new ArrayList<>();
         for (Plugin plugin : registry.all()) {
-            if (selected.contains(plugin) || plugin.configPath() == null || !config.hasPath(plugin.configPath())) {
+            if (selected.contains(plugin) || plugin.configPath() == null || !config.hasPath(plugin.configPath())
+                    || !changed(loaded, plugin.configPath())) {
                 continue;
             }
             ConfigReader scratch = ConfigReader.of(config, home);
@@ -115,7 +117,7 @@ public final class StartupPlan implements AutoCloseable {
                 continue; // its own reading broke: the plugin's business once it is selected
             }
             for (ConfigProblem problem : scratch.problems()) {
-                if (problem.key().startsWith(plugin.configPath() + ".") && !problem.origin().contains("reference.conf")) {
+                if (problem.key().startsWith(plugin.configPath() + ".") && changed(loaded, problem.key())) {
                     out.add(problem.key() + " = " + problem.value() + " (" + problem.origin() + "): " + problem.problem()
                             + " — not used now: the " + plugin.kind().name().toLowerCase(Locale.ROOT) + " plugin '" + plugin.id()
                             + "' is not selected");
@@ -123,6 +125,13 @@ public final class StartupPlan implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** Whether the value at {@code key} is not its plugin's default: set by the operator (or removed, set to null). */
+    private static boolean changed(LoadedConfig loaded, String key) {
+        Config config = loaded.config();
+        Config reference = loaded.reference();
+        return !config.hasPath(key) || !reference.hasPath(key) || !config.getValue(key).equals(reference.getValue(key));
     }
 
     private static ConfigSources sources(Path home, Path configFile, Map<String, Object> overrides, Properties systemProperties,

@@ -144,8 +144,7 @@ public final class SequenceEngine implements SequenceGuard {
             return null;
         } catch (AuthenticationException e) {
             metrics.unauthenticated();
-            return new CheckInOutcome(Status.UNAUTHENTICATED, null, null, e.getMessage(),
-                    e.challenge().orElse(AuthenticationException.DEFAULT_CHALLENGE));
+            return new CheckInOutcome(Status.UNAUTHENTICATED, null, null, e.getMessage(), e.challenge().orElse(null));
         }
     }
 

@@ -6,7 +6,6 @@ import io.seqguard.spi.AgentGuid;
 import io.seqguard.spi.AgentIdentity;
 import io.seqguard.spi.AgentRequest;
 import io.seqguard.spi.AgentResponse;
-import io.seqguard.spi.AuthenticationException;
 import io.seqguard.spi.CheckInOutcome;
 import io.seqguard.spi.HandlerException;
 import io.seqguard.spi.InvalidValueException;
@@ -120,6 +119,11 @@ final class AgentHandler extends Handler.Abstract {
             return;
         }
 
+        if (length == 0) {
+            // The common check-in: no body to wait for, and no callback to allocate for it.
+            checkIn(request, agentRequest, response, callback);
+            return;
+        }
         AgentRequest parsed = agentRequest;
         body.read(request, length, new Promise<>() {
             @Override
@@ -181,8 +185,7 @@ final class AgentHandler extends Handler.Abstract {
                     case ACCEPTED -> accepted(outcome.response(), response, callback);
                     case STALE -> stale(outcome, response, callback);
                     case UNAUTHENTICATED -> Problem.of(ProblemType.UNAUTHENTICATED, outcome.detail()).send(response, callback,
-                            new HttpField(HttpHeader.WWW_AUTHENTICATE, outcome.challenge() != null ? outcome.challenge()
-                                    : AuthenticationException.DEFAULT_CHALLENGE));
+                            new HttpField(HttpHeader.WWW_AUTHENTICATE, outcome.challenge()));
                 }
             } catch (RuntimeException | Error e) {
                 // The stage would swallow it and the request would hang until the idle timeout.

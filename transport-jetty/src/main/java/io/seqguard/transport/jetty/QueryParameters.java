@@ -2,6 +2,7 @@ package io.seqguard.transport.jetty;
 
 import io.seqguard.spi.AgentGuid;
 import io.seqguard.spi.InvalidValueException;
+import io.seqguard.spi.SequenceNumber;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -105,11 +106,13 @@ final class QueryParameters {
             return fallback;
         }
         String rule = "must be a whole number from " + min + " to " + max;
-        // Digits only, as an Agent-Sequence: Long.parseLong would also take "+5".
-        if (value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        // Digits only, by the Agent-Sequence rule: Long.parseLong would also take "+5".
+        long parsed;
+        try {
+            parsed = SequenceNumber.parse(name, value);
+        } catch (InvalidValueException e) {
             throw new InvalidValueException(name, rule);
         }
-        long parsed = Long.parseLong(value);
         if (parsed < min || parsed > max) {
             throw new InvalidValueException(name, rule);
         }

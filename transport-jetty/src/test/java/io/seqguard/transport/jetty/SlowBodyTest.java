@@ -7,8 +7,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -152,20 +150,5 @@ class SlowBodyTest {
             line.append((char) b);
         }
         return line.toString();
-    }
-
-    // Waits (bounded) for the listener to stop accepting: the stop has begun.
-    private static void awaitRefused(URI endpoint) throws Exception {
-        for (int attempt = 0; attempt < 300; attempt++) {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(endpoint.getHost(), endpoint.getPort()), 1000);
-            } catch (ConnectException refused) {
-                return;
-            } catch (IOException other) {
-                // e.g. a reset while closing: try again
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the agent listener still accepts connections while stopping");
     }
 }
